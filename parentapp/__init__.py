@@ -1,0 +1,58 @@
+"""parentapp: wellbeing and bonding check-ins for families, with a closed loop to their team."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from parentapp.config import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app; nothing here touches the database or the network."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.flask_config())
+    if settings.trusted_proxies:
+        # Behind a load balancer the real client address is needed for rate limits and audit.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
+
+    from parentapp import cli, db, errors, i18n, security
+    from parentapp.extensions import babel, csrf, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    _init_login(app)
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    _register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from parentapp.accounts import sessions  # noqa: F401 - registers the user loader
+    from parentapp.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from parentapp import ops
+    from parentapp.accounts.views import bp as accounts_bp
+    from parentapp.families import carer_views, views  # noqa: F401 - attach routes to the blueprint
+    from parentapp.families.blueprint import bp as families_bp
+    from parentapp.teams.views import bp as teams_bp
+
+    for blueprint in (ops.bp, accounts_bp, families_bp, teams_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,130 @@
+"""Account use cases: creating users, logging in and out."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from parentapp.accounts import passwords
+from parentapp.accounts.models import Role, User
+from parentapp.accounts.sessions import end_session, revoke_all, start_session
+from parentapp.audit.services import record
+from parentapp.db import utcnow
+from parentapp.errors import DomainError
+
+PASSWORD_MESSAGES = {
+    "too_short": lambda: _(
+        "Use at least %(count)d characters. A few words together are easy to remember.",
+        count=passwords.MIN_LENGTH,
+    ),
+    "too_long": lambda: _("Use at most %(count)d characters.", count=passwords.MAX_LENGTH),
+    "common": lambda: _("That password is too easy to guess. Try a few words together."),
+    "personal": lambda: _("Do not use your name or email address as your password."),
+}
+
+
+class LoginFailedError(DomainError):
+    """Email and password did not match an active account (never says which part was wrong)."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(func.lower(User.email) == normalise_email(email))).first()
+
+
+def check_new_password(password: str, *, email: str = "", name: str = "", field: str = "password") -> None:
+    """:raises DomainError: the password breaks a rule, with a message for ``field``."""
+    problem = passwords.password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise DomainError(PASSWORD_MESSAGES[problem](), field=field)
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    team_id: int | None = None,
+    locale: str = "en",
+    commit: bool = True,
+) -> User:
+    """Create an account with an argon2id password hash.
+
+    :raises DomainError: the email is taken or the password breaks a rule.
+    """
+    email = normalise_email(email)
+    if user_by_email(session, email) is not None:
+        raise DomainError(_("An account with this email address already exists."), field="email")
+    check_new_password(password, email=email, name=display_name)
+    if role in {Role.CLINICIAN, Role.LEAD} and team_id is None:
+        raise DomainError(_("Clinicians and team leads must belong to a team."), field="team")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password),
+        role=role.value,
+        team_id=team_id,
+        locale=locale,
+    )
+    session.add(user)
+    session.flush()
+    record(session=session, action="user.created", target_type="user", target_id=user.id, detail=role.value)
+    if commit:
+        session.commit()
+    return user
+
+
+def log_in(*, session: Session, email: str, password: str) -> User:
+    """Check credentials and open a revocable session.
+
+    :raises LoginFailedError: wrong email or password, or a deactivated account.
+    """
+    user = user_by_email(session, email)
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        record(
+            session=session,
+            action="login.failure",
+            actor_id=user.id if user else None,
+            detail="inactive" if user is not None and ok else None,
+        )
+        session.commit()
+        raise LoginFailedError(_("The email address or password is not right. Please try again."))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    session.add(user)
+    start_session(session, user)
+    record(session=session, action="login.success", actor_id=user.id)
+    session.commit()
+    return user
+
+
+def log_out(*, session: Session, user: User | None) -> None:
+    """End the current session on the server so its cookie can never be used again."""
+    end_session(session)
+    if user is not None:
+        record(session=session, action="logout", actor_id=user.id)
+    session.commit()
+
+
+def set_active(*, session: Session, actor: User, user: User, active: bool) -> None:
+    """Deactivate or reactivate an account; deactivation ends all its sessions (ASVS 7.4.2)."""
+    if user.id == actor.id:
+        raise DomainError(_("You cannot deactivate your own account."))
+    user.active = active
+    session.add(user)
+    if not active:
+        revoke_all(session, user.id or 0)
+    record(
+        session=session,
+        action="user.activated" if active else "user.deactivated",
+        actor_id=actor.id,
+        target_type="user",
+        target_id=user.id,
+    )
+    session.commit()

@@ -1,0 +1,212 @@
+"""Operator commands: migrations, teams and users, demo data, translations, the worker."""
+
+import getpass
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask, current_app
+
+from parentapp.config import ROOT, TRANSLATIONS_DIR
+from parentapp.db import session_scope
+from parentapp.errors import DomainError
+
+MIGRATIONS_DIR = ROOT / "migrations"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    """Alembic's configuration, built in code so the URL always comes from the app's settings."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    config.attributes["database_url"] = url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database migrations (Alembic)."""
+
+
+def _alembic() -> AlembicConfig:
+    return alembic_config(current_app.config["DATABASE_URL"])
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    command.upgrade(_alembic(), revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (default: one step)."""
+    command.downgrade(_alembic(), revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    command.current(_alembic(), verbose=True)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Create a migration, compared against the models by default."""
+    command.revision(_alembic(), message=message, autogenerate=autogenerate)
+
+
+@click.command("create-team")
+@click.argument("name")
+@click.option("--time-zone", default="Europe/London", show_default=True)
+def create_team_command(name: str, time_zone: str) -> None:
+    """Create a team called NAME."""
+    from parentapp.teams.services import create_team
+
+    with session_scope() as session:
+        try:
+            team = create_team(session=session, name=name, time_zone=time_zone)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Created team {team.name!r} (id {team.id}).")
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice(["clinician", "lead", "admin"]), required=True)
+@click.option("--team", "team_name", help="Team name (required for clinicians and leads).")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--password", help="Omit to be asked without echo.")
+def create_user_command(role: str, team_name: str | None, email: str, display_name: str, password: str | None) -> None:
+    """Create a clinician, team lead or administrator account."""
+    from parentapp.accounts.models import Role
+    from parentapp.accounts.services import create_user
+    from parentapp.teams.queries import team_by_name
+
+    with session_scope() as session:
+        team_id = None
+        if team_name:
+            team = team_by_name(session, team_name)
+            if team is None:
+                raise click.ClickException(f"No team called {team_name!r}. Create it with create-team.")
+            team_id = team.id
+        if password is None:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password again: "):
+                raise click.ClickException("The passwords are different.")
+        try:
+            user = create_user(
+                session=session,
+                email=email,
+                display_name=display_name,
+                password=password,
+                role=Role(role),
+                team_id=team_id,
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data (safe to run again) and print the demo logins."""
+    from parentapp.demo import load_demo
+
+    with session_scope() as session:
+        for line in load_demo(session):
+            click.echo(line)
+
+
+@click.command("worker")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between job runs.")
+@click.option("--once", is_flag=True, help="Run the jobs once and exit.")
+def worker_command(interval: float, once: bool) -> None:
+    """The background worker: runs periodic jobs until stopped with SIGTERM or Ctrl-C."""
+    from parentapp.jobs import run_jobs_once
+
+    stopping = False
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo("worker: started", err=True)
+    while not stopping:
+        ran = run_jobs_once(current_app._get_current_object())  # type: ignore[attr-defined]
+        click.echo(f"worker: ran {ran} job(s)", err=True)
+        if once:
+            break
+        deadline = time.monotonic() + interval
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(min(0.5, interval))
+    click.echo("worker: stopped", err=True)
+
+
+@click.group("translate")
+def translate_group() -> None:
+    """Extract, update and compile message catalogs."""
+
+
+def _pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@translate_group.command("extract")
+def translate_extract() -> None:
+    """Collect every marked string into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "N_", "--no-location",
+        "--sort-output", "-o", str(TRANSLATIONS_DIR / "messages.pot"), str(ROOT / "parentapp"),
+    )  # fmt: skip
+
+
+@translate_group.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start a catalog for LANGUAGE (then add it to parentapp/i18n/languages.py)."""
+    _pybabel("init", "-i", str(TRANSLATIONS_DIR / "messages.pot"), "-d", str(TRANSLATIONS_DIR), "-l", language)
+
+
+@translate_group.command("update")
+def translate_update() -> None:
+    """Merge new strings from messages.pot into every catalog."""
+    _pybabel("update", "-i", str(TRANSLATIONS_DIR / "messages.pot"), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+
+
+@translate_group.command("compile")
+def translate_compile() -> None:
+    """Compile every catalog to .mo for use at run time."""
+    compile_translations()
+
+
+def compile_translations() -> None:
+    if not any(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")):
+        sys.exit("no catalogs under translations/")
+    _pybabel("compile", "-d", str(TRANSLATIONS_DIR), "--statistics")
+
+
+def init_app(app: Flask) -> None:
+    for cmd in (
+        db_group,
+        create_team_command,
+        create_user_command,
+        demo_command,
+        worker_command,
+        translate_group,
+    ):
+        app.cli.add_command(cmd)

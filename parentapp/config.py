@@ -1,0 +1,133 @@
+"""Typed settings, read once from the environment.
+
+Everything an operator can change lives here so that ``create_app`` can be
+called with an explicit ``Settings`` in tests and with ``Settings.from_env()``
+everywhere else.
+"""
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Self
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105 - refused outside development
+
+# Flask-Babel resolves relative directories against parentapp/, so this must be absolute.
+TRANSLATIONS_DIR = ROOT / "translations"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the settings would run the app unsafely."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _minutes(value: str | None, default: int) -> timedelta:
+    return timedelta(minutes=int(value) if value else default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to run; defaults suit a developer's laptop."""
+
+    env: str = "development"  # development | testing | production
+    secret_key: str = DEV_SECRET_KEY
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'parentapp.db'}"
+    ratelimit_storage_uri: str = "memory://"
+    ratelimit_enabled: bool = True
+    csrf_enabled: bool = True
+    # Clinicians work with many families' records on shared desks: NIST 800-63B AAL2 limits.
+    clinician_idle_timeout: timedelta = timedelta(minutes=30)
+    clinician_absolute_timeout: timedelta = timedelta(hours=12)
+    # Carers use their own phone; a long session keeps check-ins easy, and logout still revokes it.
+    carer_idle_timeout: timedelta = timedelta(days=30)
+    carer_absolute_timeout: timedelta = timedelta(days=90)
+    # argon2id cost; the defaults are argon2-cffi's RFC 9106 low-memory profile.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+    argon2_parallelism: int = 4
+    default_time_zone: str = "Europe/London"
+    trusted_proxies: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env not in {"development", "testing"}
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Self:
+        """Build settings from environment variables (see .env.example)."""
+        env = os.environ if environ is None else environ
+        mode = env.get("PARENTAPP_ENV") or env.get("FLASK_ENV") or "development"
+        base = cls()
+        settings = cls(
+            env=mode,
+            secret_key=env.get("SECRET_KEY", base.secret_key),
+            database_url=env.get("DATABASE_URL", base.database_url),
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", base.ratelimit_storage_uri),
+            ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), True),
+            clinician_idle_timeout=_minutes(env.get("CLINICIAN_IDLE_MINUTES"), 30),
+            clinician_absolute_timeout=_minutes(env.get("CLINICIAN_ABSOLUTE_MINUTES"), 12 * 60),
+            default_time_zone=env.get("DEFAULT_TIME_ZONE", base.default_time_zone),
+            trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
+        )
+        settings.check()
+        return settings
+
+    def with_(self, **changes: Any) -> "Settings":
+        """A copy with some values changed (used by tests and the CLI)."""
+        return replace(self, **changes)
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production.
+
+        :raises ConfigError: the development secret, a short secret or SQLite in production.
+        """
+        if self.env not in {"development", "testing", "production"}:
+            raise ConfigError(f"Unknown PARENTAPP_ENV {self.env!r}")
+        if not self.is_production:
+            return
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if self.ratelimit_storage_uri.startswith("memory"):
+            # In-memory limits count per process, so gunicorn's workers would multiply them.
+            raise ConfigError("RATELIMIT_STORAGE_URI must point at Redis in production")
+
+    def flask_config(self) -> dict[str, Any]:
+        """The Flask and extension configuration derived from these settings."""
+        secure = self.secure_cookies
+        return {
+            "SECRET_KEY": self.secret_key,
+            "TESTING": self.env == "testing",
+            "DATABASE_URL": self.database_url,
+            "SESSION_COOKIE_NAME": "__Host-parentapp" if secure else "parentapp",
+            "SESSION_COOKIE_SECURE": secure,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "PERMANENT_SESSION_LIFETIME": self.carer_absolute_timeout,
+            # We never issue remember-me cookies; sessions are revocable rows instead.
+            "REMEMBER_COOKIE_SECURE": True,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "WTF_CSRF_ENABLED": self.csrf_enabled,
+            "WTF_CSRF_TIME_LIMIT": None,  # the token is bound to the session, which expires itself
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
+            "BABEL_DEFAULT_LOCALE": "en",
+            "BABEL_DEFAULT_TIMEZONE": "UTC",
+            "PARENTAPP_SETTINGS": self,
+            **self.extra,
+        }

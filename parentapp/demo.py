@@ -1,0 +1,117 @@
+"""Demo data for trying the app locally: safe to load again and again."""
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from parentapp.accounts.models import Role, User
+from parentapp.accounts.services import create_user, user_by_email
+from parentapp.db import utcnow
+from parentapp.families import codes
+from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.services import create_invitation
+from parentapp.teams.models import Team
+from parentapp.teams.queries import team_by_name
+from parentapp.teams.services import create_team
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for local demos only
+TEAM = "Riverside Parent-Infant Team"
+STAFF = (
+    ("admin@example.org", "Alex Admin", Role.ADMIN),
+    ("lead@example.org", "Dr Amara Okafor", Role.LEAD),
+    ("clinician@example.org", "Sam Patel", Role.CLINICIAN),
+)
+# (family label, clinician email, infants [(name, age in days or negative for due)], carers)
+FAMILIES = (
+    ("Khan", "clinician@example.org", [("Zara", 95)],
+     [("aisha@example.org", "Aisha", CarerRole.MOTHER, None), ("imran@example.org", "Imran", CarerRole.FATHER, None)]),
+    ("Nowak", "clinician@example.org", [("Baby Nowak", -40)],
+     [("piotr@example.org", "Piotr", CarerRole.FATHER, None)]),
+    ("Jones", "lead@example.org", [("Leo", 300)],
+     [("jo@example.org", "Jo", CarerRole.FOSTER_KINSHIP, None),
+      ("maggie@example.org", "Maggie", CarerRole.GRANDPARENT, None)]),
+)  # fmt: skip
+
+
+def _user(session: Session, email: str, name: str, role: Role, team_id: int | None) -> User:
+    return user_by_email(session, email) or create_user(
+        session=session, email=email, display_name=name, password=DEMO_PASSWORD, role=role, team_id=team_id
+    )
+
+
+def _family(session: Session, team: Team, label: str, clinician: User, infants: list[tuple[str, int]]) -> Family:
+    existing = session.exec(select(Family).where(Family.team_id == team.id, Family.label == label)).first()
+    if existing is not None:
+        return existing
+    family = Family(
+        team_id=team.id or 0,
+        label=label,
+        assigned_clinician_id=clinician.id or 0,
+        created_by_id=clinician.id,
+        created_at=utcnow() - timedelta(days=60),
+    )
+    session.add(family)
+    session.flush()
+    today = date.today()
+    for name, age in infants:
+        born = today - timedelta(days=age) if age >= 0 else None
+        due = today + timedelta(days=-age) if age < 0 else None
+        session.add(Infant(family_id=family.id or 0, name=name, date_of_birth=born, due_date=due))
+    # An expired invitation, as history a clinician would see.
+    session.add(
+        Invitation(
+            family_id=family.id or 0,
+            code_hash=codes.code_hash(codes.new_code()),
+            invitee_note="First invitation (expired)",
+            created_by_id=clinician.id or 0,
+            created_at=utcnow() - timedelta(days=50),
+            expires_at=utcnow() - timedelta(days=36),
+        )
+    )
+    session.commit()
+    return family
+
+
+def load_demo(session: Session) -> list[str]:
+    """Create the demo team, staff, families and carers if missing; return lines to print."""
+    team = team_by_name(session, TEAM) or create_team(session=session, name=TEAM)
+    staff = {email: _user(session, email, name, role, None if role == Role.ADMIN else team.id) for email, name, role in STAFF}
+    carer_logins: list[str] = []
+    first_family: Family | None = None
+    for label, clinician_email, infants, carers in FAMILIES:
+        family = _family(session, team, label, staff[clinician_email], infants)
+        first_family = first_family or family
+        for email, name, role, other in carers:
+            user = _user(session, email, name, Role.CARER, None)
+            if session.exec(select(Carer).where(Carer.user_id == user.id)).first() is None:
+                joined = utcnow() - timedelta(days=45)
+                session.add(
+                    Carer(
+                        user_id=user.id or 0,
+                        family_id=family.id or 0,
+                        carer_role=role.value,
+                        carer_role_other=other,
+                        joined_at=joined,
+                        consented_at=joined,
+                        consent_version="2026-11",
+                    )
+                )
+                session.commit()
+            carer_logins.append(f"  carer ({role.value}, {label} family): {email}")
+    # One pending invitation with a fresh code, replacing the one from the previous run.
+    assert first_family is not None
+    for old in session.exec(
+        select(Invitation).where(Invitation.invitee_note == "Demo invitation", Invitation.used_at == None)  # noqa: E711
+    ):
+        old.revoked_at = old.revoked_at or utcnow()
+        session.add(old)
+    session.commit()
+    _, code = create_invitation(
+        session=session, actor=staff["clinician@example.org"], family=first_family, invitee_note="Demo invitation"
+    )
+    return [
+        f"Demo data ready: team {TEAM!r}. Every demo password is: {DEMO_PASSWORD}",
+        *(f"  {role.value}: {email}" for email, _name, role in STAFF),
+        *carer_logins,
+        f"  invitation code for the {first_family.label} family: {code} (open /join)",
+    ]

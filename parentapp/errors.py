@@ -1,0 +1,93 @@
+"""Domain errors raised by services, and the HTTP error pages."""
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule was broken; ``message`` is already translated, ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFoundError(DomainError):
+    """The object does not exist, or exists outside what the user may see (never say which)."""
+
+
+class PermissionDeniedError(DomainError):
+    """The user may not do this to an object they can otherwise see."""
+
+
+def apply_to_form(form: Any, error: DomainError) -> None:
+    """Show a service's error beside the field it concerns (or at the top of the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", title=title, message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(NotFoundError)
+    def _domain_not_found(_error: NotFoundError) -> tuple[str, int]:
+        from parentapp.audit.services import record_denied
+
+        record_denied(reason="not-found")
+        return _not_found(None)
+
+    @app.errorhandler(PermissionDeniedError)
+    def _domain_forbidden(_error: PermissionDeniedError) -> tuple[str, int]:
+        from parentapp.audit.services import record_denied
+
+        record_denied(reason="object")
+        return _forbidden(None)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return _page(
+            400,
+            _("This form has expired"),
+            _("For your security the form could not be sent. Go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(403)
+    def _forbidden(_error: HTTPException | None) -> tuple[str, int]:
+        return _page(403, _("Not available"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def _not_found(_error: HTTPException | None) -> tuple[str, int]:
+        return _page(404, _("Page not found"), _("We could not find that page."))
+
+    @app.errorhandler(405)
+    def _method(_error: HTTPException) -> tuple[str, int]:
+        return _page(405, _("Not available"), _("That action is not available here."))
+
+    @app.errorhandler(429)
+    def _too_many(_error: HTTPException) -> tuple[str, int]:
+        return _page(
+            429,
+            _("Please wait a moment"),
+            _("There have been too many attempts. Please wait a few minutes and try again."),
+        )
+
+    @app.errorhandler(500)
+    def _server_error(_error: Exception) -> tuple[str, int]:
+        from parentapp.db import get_session
+
+        get_session().rollback()
+        return _page(
+            500,
+            _("Something went wrong"),
+            _("Nothing you entered has been lost. Please try again in a moment."),
+        )

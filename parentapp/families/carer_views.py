@@ -1,0 +1,155 @@
+"""Carer pages: joining by invitation, consent, and the carer's home."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from parentapp.accounts.models import User
+from parentapp.db import get_session
+from parentapp.errors import DomainError, apply_to_form
+from parentapp.extensions import limiter
+from parentapp.families import queries, services
+from parentapp.families.blueprint import bp
+from parentapp.families.forms import CARER_ROLE_LABELS, CodeForm, ConsentForm, JoinForm
+from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.security import role_required
+from parentapp.teams.models import Team
+
+F = TypeVar("F", bound=Callable[..., Any])
+JOIN_KEY = "join_invitation"
+
+
+def _code_failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+# Guessing codes is the way in for a stranger: failures are limited per address.
+code_limit = limiter.limit("10 per 15 minutes", deduct_when=_code_failed)
+
+
+def carer_page(*, need_consent: bool = True) -> Callable[[F], F]:
+    """Carer-only pages; until the carer has agreed to the consent screen they are sent there."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @role_required("carer")
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            carer = queries.carer_for_user(get_session(), current_user)
+            if carer is None:
+                abort(403)
+            if need_consent and carer.consented_at is None:
+                return redirect(url_for("families.consent"))
+            g.carer = carer
+            return view(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
+def _accept_code(typed: str) -> Response:
+    invitation = services.find_invitation(get_session(), typed)
+    session[JOIN_KEY] = invitation.id
+    # Moving to a page without the code keeps it out of the address bar and history.
+    return redirect(url_for("families.join_about"))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@code_limit
+def join() -> Response | str:
+    """Type an invitation code."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            return _accept_code(form.code.data or "")
+        except DomainError as error:
+            apply_to_form(form, error)
+    return render_template("families/join_code.html", form=form)
+
+
+@bp.route("/join/<code>")
+@code_limit
+def join_link(code: str) -> Response | str:
+    """Open an invitation link (the same check as typing its code)."""
+    form = CodeForm(formdata=None, code=code)
+    try:
+        return _accept_code(code)
+    except DomainError as error:
+        apply_to_form(form, error)
+    return render_template("families/join_code.html", form=form)
+
+
+@bp.route("/join/about", methods=["GET", "POST"])
+def join_about() -> Response | str:
+    """Tell us about yourself and choose a password; this creates the carer's account."""
+    invitation_id = session.get(JOIN_KEY)
+    if not isinstance(invitation_id, int):
+        flash(_("Please enter your invitation code first."), "info")
+        return redirect(url_for("families.join"))
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            services.join_family(
+                session=get_session(),
+                invitation_id=invitation_id,
+                display_name=form.display_name.data or "",
+                email=form.email.data or "",
+                password=form.password.data or "",
+                carer_role=CarerRole(form.carer_role.data),
+                carer_role_other=form.carer_role_other.data,
+                locale=str(get_locale()),
+            )
+        except services.InvitationError as error:
+            session.pop(JOIN_KEY, None)
+            flash(error.message, "error")
+            return redirect(url_for("families.join"))
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            return redirect(url_for("families.consent"))
+    return render_template("families/join_about.html", form=form)
+
+
+def _team_of(carer: Carer) -> Team:
+    db = get_session()
+    family = db.get(Family, carer.family_id)
+    assert family is not None
+    team = db.get(Team, family.team_id)
+    assert team is not None
+    return team
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@carer_page(need_consent=False)
+def consent() -> Response | str:
+    """Plain words on who reads the answers and when; the carer agrees before going on."""
+    carer: Carer = g.carer
+    form = ConsentForm()
+    if carer.consented_at is None and form.validate_on_submit():
+        services.record_consent(session=get_session(), carer=carer)
+        flash(_("Thank you. You are all set."), "success")
+        return redirect(url_for("families.carer_home"))
+    return render_template("families/consent.html", form=form, team=_team_of(carer), carer=carer)
+
+
+@bp.route("/home")
+@carer_page()
+def carer_home() -> str:
+    """The carer's home: their baby or babies and what is coming up."""
+    carer: Carer = g.carer
+    me: User = current_user
+    infants = queries.infants_of(get_session(), carer.family_id)
+    return render_template(
+        "families/carer_home.html",
+        me=me,
+        carer=carer,
+        role_label=CARER_ROLE_LABELS[CarerRole(carer.carer_role)],
+        infants=infants,
+        team=_team_of(carer),
+    )

@@ -1,0 +1,110 @@
+"""Forms for families, infants, invitations, joining and consent (shape checks only)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from parentapp.accounts.forms import EmailMixin
+from parentapp.accounts.passwords import MAX_LENGTH
+from parentapp.families.models import CarerRole
+from parentapp.forms import choices
+
+CARER_ROLE_LABELS = {
+    CarerRole.MOTHER: _l("Mother"),
+    CarerRole.FATHER: _l("Father"),
+    CarerRole.CO_PARENT: _l("Co-parent"),
+    CarerRole.GRANDPARENT: _l("Grandparent"),
+    CarerRole.FOSTER_KINSHIP: _l("Foster or kinship carer"),
+    CarerRole.OTHER: _l("Other (tell us in your own words)"),
+}
+
+
+class InfantFieldsMixin:
+    date_of_birth = DateField(
+        _l("Date of birth"),
+        validators=[Optional()],
+        description=_l("Leave empty if the baby is not born yet."),
+    )
+    due_date = DateField(
+        _l("Due date"),
+        validators=[Optional()],
+        description=_l("Only if the baby is not born yet."),
+    )
+
+
+class FamilyForm(InfantFieldsMixin, FlaskForm):
+    label = StringField(
+        _l("Family name or reference"),
+        validators=[DataRequired(_l("Enter a name or reference for the family.")), Length(max=120)],
+        description=_l("Seen only by your team."),
+    )
+    assigned_clinician_id = SelectField(_l("Assigned clinician"), coerce=int, validators=[InputRequired()])
+    infant_name = StringField(
+        _l("Baby's name or nickname"),
+        validators=[DataRequired(_l("Enter the baby's name or a nickname.")), Length(max=80)],
+    )
+
+
+class InfantForm(InfantFieldsMixin, FlaskForm):
+    name = StringField(
+        _l("Baby's name or nickname"),
+        validators=[DataRequired(_l("Enter the baby's name or a nickname.")), Length(max=80)],
+    )
+
+
+class ReassignForm(FlaskForm):
+    assigned_clinician_id = SelectField(_l("Assigned clinician"), coerce=int, validators=[InputRequired()])
+
+
+class InvitationForm(FlaskForm):
+    invitee_note = StringField(
+        _l("Who is this invitation for? (optional)"),
+        validators=[Length(max=80)],
+        description=_l('For your team only, for example "Dad" or "Grandma".'),
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Invitation code"),
+        validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)],
+        description=_l("12 letters and numbers, for example ABCD-EFGH-JKMN."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class JoinForm(EmailMixin, FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter the name you would like us to use.")), Length(max=80)],
+        description=_l("The name your clinician will see. A first name is fine."),
+        render_kw={"autocomplete": "given-name"},
+    )
+    carer_role = RadioField(
+        _l("How do you describe yourself?"),
+        choices=choices((role.value, label) for role, label in CARER_ROLE_LABELS.items()),
+        validators=[InputRequired(_l("Choose how you describe yourself."))],
+    )
+    carer_role_other = StringField(_l("In your own words"), validators=[Optional(), Length(max=80)])
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],
+        description=_l("At least 8 characters. A few words together are easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are different. Please type them again.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ConsentForm(FlaskForm):
+    agree = BooleanField(
+        _l("I have read this and I agree"),
+        validators=[DataRequired(_l("Tick the box to say you have read this and agree."))],
+    )

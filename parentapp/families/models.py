@@ -1,0 +1,81 @@
+"""Families, their carers and infants, and invitations to join."""
+
+import enum
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from parentapp.db import UTCDateTime, utcnow
+
+
+class CarerRole(enum.StrEnum):
+    """How a carer describes themselves; every role is a first-class user."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    CO_PARENT = "co_parent"
+    GRANDPARENT = "grandparent"
+    FOSTER_KINSHIP = "foster_kinship"
+    OTHER = "other"
+
+
+class Family(SQLModel, table=True):
+    """A family known to a team, with one assigned clinician who owns its concerns."""
+
+    __tablename__ = "family"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    # A label the team recognises (e.g. a surname or case reference); carers do not see it.
+    label: str = Field(max_length=120)
+    assigned_clinician_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class Infant(SQLModel, table=True):
+    """A baby in the family, from pregnancy (due date) to age two (date of birth)."""
+
+    __tablename__ = "infant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    name: str = Field(max_length=80)
+    date_of_birth: date | None = Field(default=None)
+    due_date: date | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Carer(SQLModel, table=True):
+    """A carer's membership of a family; their answers stay private from other carers."""
+
+    __tablename__ = "carer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", unique=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    carer_role: str = Field(max_length=24)
+    carer_role_other: str | None = Field(default=None, max_length=80)
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_version: str | None = Field(default=None, max_length=16)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use, expiring code that lets one carer join a family."""
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    # SHA-256 of the normalised code; the code is shown once to the clinician and never stored.
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    # Who the invitation is for, in the clinician's words (e.g. "Dad"); never shown to others.
+    invitee_note: str | None = Field(default=None, max_length=80)
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,117 @@
+"""Reads about families, scoped to what the asking user may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from parentapp.accounts.models import User
+from parentapp.db import utcnow
+from parentapp.errors import NotFoundError
+from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.teams.models import Team
+
+
+def family_for_clinician(session: Session, user: User, family_id: int) -> Family:
+    """A family of the clinician's own team.
+
+    :raises NotFoundError: no such family, or another team's (the two look the same).
+    """
+    family = session.get(Family, family_id)
+    if family is None or not user.is_clinical or family.team_id != user.team_id:
+        raise NotFoundError("family")
+    return family
+
+
+def carer_for_user(session: Session, user: User) -> Carer | None:
+    return session.exec(select(Carer).where(Carer.user_id == user.id)).first()
+
+
+def infants_of(session: Session, family_id: int) -> list[Infant]:
+    return list(session.exec(select(Infant).where(Infant.family_id == family_id).order_by(col(Infant.id))).all())
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    family: Family
+    clinician_name: str
+    carer_count: int
+    infant_names: list[str]
+
+
+def team_families(session: Session, team_id: int) -> list[FamilyRow]:
+    """Every family of a team, with what the caseload list shows."""
+    families = session.exec(
+        select(Family).where(Family.team_id == team_id).order_by(col(Family.label))
+    ).all()
+    ids = [f.id for f in families]
+    names = {
+        u.id: u.display_name
+        for u in session.exec(select(User).where(col(User.id).in_({f.assigned_clinician_id for f in families})))
+    }
+    carers: dict[int, int] = {}
+    for carer in session.exec(select(Carer).where(col(Carer.family_id).in_(ids))):
+        carers[carer.family_id] = carers.get(carer.family_id, 0) + 1
+    infants: dict[int, list[str]] = {}
+    for infant in session.exec(select(Infant).where(col(Infant.family_id).in_(ids)).order_by(col(Infant.id))):
+        infants.setdefault(infant.family_id, []).append(infant.name)
+    return [
+        FamilyRow(f, names.get(f.assigned_clinician_id, ""), carers.get(f.id or 0, 0), infants.get(f.id or 0, []))
+        for f in families
+    ]
+
+
+@dataclass(frozen=True)
+class CarerRow:
+    carer: Carer
+    user: User
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    status: str  # pending | used | expired | revoked
+
+
+def invitation_status(invitation: Invitation, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "pending"
+
+
+@dataclass(frozen=True)
+class FamilyDetail:
+    family: Family
+    team: Team
+    clinician: User
+    infants: list[Infant]
+    carers: list[CarerRow]
+    invitations: list[InvitationRow]
+
+
+def family_detail(session: Session, family: Family) -> FamilyDetail:
+    """Everything the family page shows a clinician; no answers (those are per check-in)."""
+    team = session.get(Team, family.team_id)
+    clinician = session.get(User, family.assigned_clinician_id)
+    assert team is not None and clinician is not None
+    infants = infants_of(session, family.id or 0)
+    carers = session.exec(
+        select(Carer, User).join(User, col(User.id) == Carer.user_id).where(Carer.family_id == family.id)
+    ).all()
+    invitations = session.exec(
+        select(Invitation).where(Invitation.family_id == family.id).order_by(col(Invitation.created_at).desc())
+    ).all()
+    now = utcnow()
+    return FamilyDetail(
+        family=family,
+        team=team,
+        clinician=clinician,
+        infants=list(infants),
+        carers=[CarerRow(c, u) for c, u in carers],
+        invitations=[InvitationRow(i, invitation_status(i, now)) for i in invitations],
+    )

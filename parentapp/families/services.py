@@ -1,0 +1,266 @@
+"""Family use cases: creating families and infants, inviting carers, joining, consent."""
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from parentapp.accounts.models import Role, User
+from parentapp.accounts.services import create_user
+from parentapp.accounts.sessions import start_session
+from parentapp.audit.services import record
+from parentapp.db import utcnow
+from parentapp.errors import DomainError, NotFoundError
+from parentapp.families import codes
+from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.queries import invitation_status
+from parentapp.teams.models import Team
+
+# Bumped whenever the consent wording changes in meaning, so we know what each carer agreed to.
+CONSENT_VERSION = "2026-11"
+# The perinatal period the app serves: pregnancy to a baby's second birthday.
+MAX_DUE_AHEAD = timedelta(days=300)
+MAX_AGE = timedelta(days=366 * 2 + 1)
+
+
+class InvitationError(DomainError):
+    """The code cannot be used; ``reason`` says why in words a carer understands."""
+
+
+def check_infant_dates(date_of_birth: date | None, due_date: date | None, today: date) -> None:
+    """:raises DomainError: the dates are missing, both given, or outside pregnancy to age two."""
+    if date_of_birth is None and due_date is None:
+        raise DomainError(_("Enter a date of birth or a due date."), field="date_of_birth")
+    if date_of_birth is not None and due_date is not None:
+        raise DomainError(_("Enter either a date of birth or a due date, not both."), field="due_date")
+    if date_of_birth is not None and not today - MAX_AGE <= date_of_birth <= today:
+        raise DomainError(
+            _("The date of birth must be in the past two years and not in the future."),
+            field="date_of_birth",
+        )
+    if due_date is not None and not today - timedelta(days=30) <= due_date <= today + MAX_DUE_AHEAD:
+        raise DomainError(_("The due date must be within the next ten months."), field="due_date")
+
+
+def _check_clinician(session: Session, team_id: int, clinician_id: int) -> User:
+    clinician = session.get(User, clinician_id)
+    if clinician is None or not clinician.is_clinical or clinician.team_id != team_id or not clinician.active:
+        raise DomainError(_("Choose a clinician from your team."), field="assigned_clinician_id")
+    return clinician
+
+
+def create_family(
+    *,
+    session: Session,
+    actor: User,
+    label: str,
+    assigned_clinician_id: int,
+    infant_name: str | None = None,
+    date_of_birth: date | None = None,
+    due_date: date | None = None,
+    today: date | None = None,
+) -> Family:
+    """Create a family in the actor's team, optionally with its first infant.
+
+    :raises DomainError: the clinician is not in the team or the infant's dates are invalid.
+    """
+    assert actor.team_id is not None
+    _check_clinician(session, actor.team_id, assigned_clinician_id)
+    if infant_name:
+        check_infant_dates(date_of_birth, due_date, today or utcnow().date())
+    family = Family(
+        team_id=actor.team_id,
+        label=label.strip(),
+        assigned_clinician_id=assigned_clinician_id,
+        created_by_id=actor.id,
+    )
+    session.add(family)
+    session.flush()
+    if infant_name:
+        session.add(Infant(family_id=family.id or 0, name=infant_name.strip(), date_of_birth=date_of_birth, due_date=due_date))
+    record(session=session, action="family.created", actor_id=actor.id, target_type="family", target_id=family.id)
+    session.commit()
+    return family
+
+
+def add_infant(
+    *,
+    session: Session,
+    actor: User,
+    family: Family,
+    name: str,
+    date_of_birth: date | None,
+    due_date: date | None,
+    today: date | None = None,
+) -> Infant:
+    """Add a baby to a family. :raises DomainError: invalid dates."""
+    check_infant_dates(date_of_birth, due_date, today or utcnow().date())
+    infant = Infant(family_id=family.id or 0, name=name.strip(), date_of_birth=date_of_birth, due_date=due_date)
+    session.add(infant)
+    session.flush()
+    record(session=session, action="infant.added", actor_id=actor.id, target_type="family", target_id=family.id)
+    session.commit()
+    return infant
+
+
+def reassign_family(*, session: Session, actor: User, family: Family, clinician_id: int) -> None:
+    """Make another clinician of the team the family's assigned clinician."""
+    _check_clinician(session, family.team_id, clinician_id)
+    family.assigned_clinician_id = clinician_id
+    session.add(family)
+    record(session=session, action="family.reassigned", actor_id=actor.id, target_type="family", target_id=family.id)
+    session.commit()
+
+
+def create_invitation(
+    *, session: Session, actor: User, family: Family, invitee_note: str | None = None
+) -> tuple[Invitation, str]:
+    """Issue a single-use code for one carer to join ``family``; returns it with its code.
+
+    The code is returned once, for the clinician to show or send; only its hash is stored.
+    """
+    team = session.get(Team, family.team_id)
+    assert team is not None
+    code = codes.new_code()
+    invitation = Invitation(
+        family_id=family.id or 0,
+        code_hash=codes.code_hash(code),
+        invitee_note=(invitee_note or "").strip() or None,
+        created_by_id=actor.id or 0,
+        expires_at=utcnow() + timedelta(days=team.invite_expiry_days),
+    )
+    session.add(invitation)
+    session.flush()
+    record(
+        session=session, action="invitation.created", actor_id=actor.id, target_type="family", target_id=family.id
+    )
+    session.commit()
+    return invitation, code
+
+
+def revoke_invitation(*, session: Session, actor: User, family: Family, invitation_id: int) -> None:
+    """Cancel a pending invitation so its code stops working.
+
+    :raises NotFoundError: not an invitation of this family.
+    :raises DomainError: it was already used.
+    """
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.family_id != family.id:
+        raise NotFoundError("invitation")
+    if invitation.used_at is not None:
+        raise DomainError(_("This invitation has already been used."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        session.add(invitation)
+        record(
+            session=session, action="invitation.revoked", actor_id=actor.id, target_type="family", target_id=family.id
+        )
+    session.commit()
+
+
+def find_invitation(session: Session, typed_code: str) -> Invitation:
+    """The live invitation for a typed code.
+
+    :raises InvitationError: mistyped, unknown, used, cancelled or expired, each in plain words.
+    """
+    canonical = codes.normalise(typed_code)
+    if canonical is None:
+        raise InvitationError(
+            _("That code is not quite right. It has 12 letters and numbers, like ABCD-EFGH-JKMN."), field="code"
+        )
+    invitation = session.exec(select(Invitation).where(Invitation.code_hash == codes.code_hash(canonical))).first()
+    if invitation is None:
+        raise InvitationError(
+            _("We could not find that code. Check it against your invitation and try again."), field="code"
+        )
+    return check_invitation_live(invitation)
+
+
+def check_invitation_live(invitation: Invitation) -> Invitation:
+    """:raises InvitationError: the invitation can no longer be used."""
+    status = invitation_status(invitation)
+    if status == "used":
+        raise InvitationError(
+            _("This invitation has already been used. If that was you, log in instead. If not, ask your clinician for a new one."),
+            field="code",
+        )
+    if status == "revoked":
+        raise InvitationError(_("This invitation was cancelled. Please ask your clinician for a new one."), field="code")
+    if status == "expired":
+        raise InvitationError(_("This invitation has expired. Please ask your clinician for a new one."), field="code")
+    return invitation
+
+
+def join_family(
+    *,
+    session: Session,
+    invitation_id: int,
+    display_name: str,
+    email: str,
+    password: str,
+    carer_role: CarerRole,
+    carer_role_other: str | None,
+    locale: str = "en",
+) -> User:
+    """Create the carer's account from a live invitation, use the invitation up and log in.
+
+    :raises InvitationError: the invitation was used, cancelled or expired meanwhile.
+    :raises DomainError: the email is taken, the password breaks a rule, or "other" has no words.
+    """
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise InvitationError(_("We could not find that invitation. Please ask your clinician for a new one."))
+    check_invitation_live(invitation)
+    other = (carer_role_other or "").strip() or None
+    if carer_role == CarerRole.OTHER and other is None:
+        raise DomainError(_("Tell us in a few words how you care for the baby."), field="carer_role_other")
+    user = create_user(
+        session=session,
+        email=email,
+        display_name=display_name,
+        password=password,
+        role=Role.CARER,
+        locale=locale,
+        commit=False,
+    )
+    carer = Carer(
+        user_id=user.id or 0,
+        family_id=invitation.family_id,
+        carer_role=carer_role.value,
+        carer_role_other=other if carer_role == CarerRole.OTHER else None,
+        invitation_id=invitation.id,
+    )
+    # A conditional update claims the invitation atomically, so two people racing with the
+    # same code cannot both join: the loser's whole transaction is rolled back.
+    now = utcnow()
+    claimed = session.execute(
+        sa.update(Invitation)
+        .where(
+            col(Invitation.id) == invitation.id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+        .values(used_at=now, used_by_id=user.id)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise InvitationError(_("This invitation has already been used. Please ask your clinician for a new one."))
+    session.add(carer)
+    record(
+        session=session, action="invitation.used", actor_id=user.id, target_type="family", target_id=invitation.family_id
+    )
+    start_session(session, user)
+    record(session=session, action="login.success", actor_id=user.id, detail="joined")
+    session.commit()
+    return user
+
+
+def record_consent(*, session: Session, carer: Carer) -> None:
+    """Record that the carer read and agreed to the current consent wording."""
+    carer.consented_at = utcnow()
+    carer.consent_version = CONSENT_VERSION
+    session.add(carer)
+    record(session=session, action="consent.given", actor_id=carer.user_id, detail=CONSENT_VERSION)
+    session.commit()

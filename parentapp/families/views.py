@@ -1,0 +1,183 @@
+"""Clinician pages: caseload, family record, infants and invitations."""
+
+import segno
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from parentapp.accounts.models import User
+from parentapp.audit.services import record
+from parentapp.db import get_session
+from parentapp.errors import DomainError, NotFoundError, apply_to_form
+from parentapp.families import queries, services
+from parentapp.families.blueprint import bp
+from parentapp.families.forms import FamilyForm, InfantForm, InvitationForm, ReassignForm
+from parentapp.forms import choices
+from parentapp.security import role_required
+from parentapp.teams.queries import team_clinicians
+
+clinical = role_required("clinician", "lead")
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user
+
+
+def _clinician_choices(team_id: int) -> list[SelectChoice]:
+    return choices((u.id, u.display_name) for u in team_clinicians(get_session(), team_id))
+
+
+@bp.route("/clinic")
+@clinical
+def caseload() -> str:
+    """The team's families, the clinician's own first."""
+    me = _me()
+    rows = queries.team_families(get_session(), me.team_id or 0)
+    mine = [r for r in rows if r.family.assigned_clinician_id == me.id]
+    others = [r for r in rows if r.family.assigned_clinician_id != me.id]
+    return render_template("families/caseload.html", mine=mine, others=others)
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@clinical
+def new_family() -> Response | str:
+    """Create a family with its first baby."""
+    me = _me()
+    form = FamilyForm()
+    form.assigned_clinician_id.choices = _clinician_choices(me.team_id or 0)
+    if not form.is_submitted():
+        form.assigned_clinician_id.data = me.id
+    if form.validate_on_submit():
+        try:
+            family = services.create_family(
+                session=get_session(),
+                actor=me,
+                label=form.label.data or "",
+                assigned_clinician_id=form.assigned_clinician_id.data or 0,
+                infant_name=form.infant_name.data,
+                date_of_birth=form.date_of_birth.data,
+                due_date=form.due_date.data,
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Family created. You can now invite a carer."), "success")
+            return redirect(url_for("families.family", family_id=family.id))
+    return render_template("families/new_family.html", form=form)
+
+
+def _family_page(family_id: int, **forms: object) -> str:
+    me = _me()
+    session = get_session()
+    family = queries.family_for_clinician(session, me, family_id)
+    detail = queries.family_detail(session, family)
+    record(session=session, action="family.viewed", actor_id=me.id, target_type="family", target_id=family.id)
+    session.commit()
+    reassign = forms.pop("reassign_form", None) or ReassignForm(assigned_clinician_id=family.assigned_clinician_id)
+    reassign.assigned_clinician_id.choices = _clinician_choices(family.team_id)  # type: ignore[attr-defined]
+    return render_template(
+        "families/family.html",
+        detail=detail,
+        infant_form=forms.pop("infant_form", None) or InfantForm(formdata=None),
+        invitation_form=forms.pop("invitation_form", None) or InvitationForm(formdata=None),
+        reassign_form=reassign,
+        **forms,
+    )
+
+
+@bp.route("/families/<int:family_id>")
+@clinical
+def family(family_id: int) -> str:
+    """A family's record: babies, carers and invitations (viewing is audited)."""
+    return _family_page(family_id)
+
+
+@bp.route("/families/<int:family_id>/infants", methods=["POST"])
+@clinical
+def add_infant(family_id: int) -> Response | tuple[str, int]:
+    """Add a baby to the family."""
+    session = get_session()
+    family = queries.family_for_clinician(session, _me(), family_id)
+    form = InfantForm()
+    if form.validate_on_submit():
+        try:
+            services.add_infant(
+                session=session,
+                actor=_me(),
+                family=family,
+                name=form.name.data or "",
+                date_of_birth=form.date_of_birth.data,
+                due_date=form.due_date.data,
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Baby added."), "success")
+            return redirect(url_for("families.family", family_id=family_id))
+    return _family_page(family_id, infant_form=form), 400
+
+
+@bp.route("/families/<int:family_id>/clinician", methods=["POST"])
+@clinical
+def reassign(family_id: int) -> Response | tuple[str, int]:
+    """Give the family another assigned clinician from the team."""
+    session = get_session()
+    family = queries.family_for_clinician(session, _me(), family_id)
+    form = ReassignForm()
+    form.assigned_clinician_id.choices = _clinician_choices(family.team_id)
+    if form.validate_on_submit():
+        try:
+            services.reassign_family(
+                session=session, actor=_me(), family=family, clinician_id=form.assigned_clinician_id.data or 0
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Assigned clinician changed."), "success")
+            return redirect(url_for("families.family", family_id=family_id))
+    return _family_page(family_id, reassign_form=form), 400
+
+
+@bp.route("/families/<int:family_id>/invitations", methods=["POST"])
+@clinical
+def invite(family_id: int) -> Response | str | tuple[str, int]:
+    """Issue an invitation and show its code, link and QR code once."""
+    session = get_session()
+    family = queries.family_for_clinician(session, _me(), family_id)
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return _family_page(family_id, invitation_form=form), 400
+    invitation, code = services.create_invitation(
+        session=session, actor=_me(), family=family, invitee_note=form.invitee_note.data
+    )
+    link = url_for("families.join_link", code=code, _external=True)
+    qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=True, svgclass="qr")
+    return render_template(
+        "families/invitation.html",
+        family=family,
+        invitation=invitation,
+        code=code,
+        link=link,
+        qr=Markup(qr),  # noqa: S704 - segno's own SVG markup of our URL, no user input
+    )
+
+
+@bp.route("/families/<int:family_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@clinical
+def revoke_invitation(family_id: int, invitation_id: int) -> Response:
+    """Cancel a pending invitation."""
+    session = get_session()
+    family = queries.family_for_clinician(session, _me(), family_id)
+    try:
+        services.revoke_invitation(session=session, actor=_me(), family=family, invitation_id=invitation_id)
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("families.family", family_id=family_id))
+    flash(_("Invitation cancelled. Its code no longer works."), "success")
+    return redirect(url_for("families.family", family_id=family_id))

@@ -1,0 +1,25 @@
+"""Reads about teams and their clinicians."""
+
+from sqlmodel import Session, col, select
+
+from parentapp.accounts.models import CLINICAL_ROLES, User
+from parentapp.teams.models import Team
+
+
+def all_teams(session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(col(Team.name))).all())
+
+
+def team_by_name(session: Session, name: str) -> Team | None:
+    return session.exec(select(Team).where(Team.name == name.strip())).first()
+
+
+def team_clinicians(session: Session, team_id: int) -> list[User]:
+    """Active clinicians and leads of a team, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .where(User.team_id == team_id, col(User.role).in_([r.value for r in CLINICAL_ROLES]), User.active == True)  # noqa: E712
+            .order_by(col(User.display_name))
+        ).all()
+    )

@@ -1,0 +1,138 @@
+"""Administration (teams and staff accounts) and a team lead's settings."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+from werkzeug.wrappers import Response
+
+from parentapp.accounts import services as accounts
+from parentapp.accounts.models import Role, User
+from parentapp.db import get_session
+from parentapp.errors import DomainError, apply_to_form
+from parentapp.forms import choices
+from parentapp.security import role_required
+from parentapp.teams import services
+from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm, TeamSettingsForm
+from parentapp.teams.models import Team
+from parentapp.teams.queries import all_teams
+
+bp = Blueprint("teams", __name__, template_folder="templates")
+admin_only = role_required("admin")
+
+
+def _admin_page(team_form: TeamForm | None = None, staff_form: StaffForm | None = None) -> str:
+    session = get_session()
+    teams = all_teams(session)
+    staff_form = staff_form or StaffForm(formdata=None)
+    staff_form.team_id.choices = choices((t.id, t.name) for t in teams)
+    staff = session.exec(
+        select(User).where(col(User.role) != Role.CARER.value).order_by(col(User.display_name))
+    ).all()
+    team_names = {t.id: t.name for t in teams}
+    return render_template(
+        "teams/admin.html",
+        teams=teams,
+        staff=staff,
+        team_names=team_names,
+        role_labels=STAFF_ROLE_LABELS,
+        team_form=team_form or TeamForm(formdata=None),
+        staff_form=staff_form,
+        active_form=ActiveForm(formdata=None),
+    )
+
+
+@bp.route("/admin")
+@admin_only
+def admin_home() -> str:
+    """Teams and staff accounts; no clinical content."""
+    return _admin_page()
+
+
+@bp.route("/admin/teams", methods=["POST"])
+@admin_only
+def create_team() -> Response | tuple[str, int]:
+    """Create a team."""
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            services.create_team(
+                session=get_session(), name=form.name.data or "", time_zone=form.time_zone.data or "", actor=current_user
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Team created."), "success")
+            return redirect(url_for("teams.admin_home"))
+    return _admin_page(team_form=form), 400
+
+
+@bp.route("/admin/users", methods=["POST"])
+@admin_only
+def create_staff() -> Response | tuple[str, int]:
+    """Create a clinician, team lead or administrator account."""
+    form = StaffForm()
+    form.team_id.choices = choices((t.id, t.name) for t in all_teams(get_session()))
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        try:
+            accounts.create_user(
+                session=get_session(),
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
+                role=role,
+                team_id=form.team_id.data,
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Account created."), "success")
+            return redirect(url_for("teams.admin_home"))
+    return _admin_page(staff_form=form), 400
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def set_active(user_id: int) -> Response:
+    """Deactivate or reactivate a staff account."""
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None or user.role == Role.CARER:
+        abort(404)
+    form = ActiveForm()
+    if not form.validate_on_submit() or form.active.data not in {"0", "1"}:
+        abort(400)
+    try:
+        accounts.set_active(session=session, actor=current_user, user=user, active=form.active.data == "1")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Account updated."), "success")
+    return redirect(url_for("teams.admin_home"))
+
+
+@bp.route("/team/settings", methods=["GET", "POST"])
+@role_required("lead")
+def settings() -> Response | str:
+    """A team lead changes the team's settings."""
+    session = get_session()
+    team = session.get(Team, current_user.team_id)
+    if team is None:
+        abort(404)
+    form = TeamSettingsForm(obj=team)
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                session=session,
+                actor=current_user,
+                team=team,
+                invite_expiry_days=form.invite_expiry_days.data or 0,
+                time_zone=form.time_zone.data or "",
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Team settings saved."), "success")
+            return redirect(url_for("teams.settings"))
+    return render_template("teams/settings.html", form=form, team=team)

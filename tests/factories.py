@@ -1,0 +1,83 @@
+"""Factories that build valid objects with as little as the test cares about."""
+
+import itertools
+from datetime import date, timedelta
+from typing import TypeVar
+
+from sqlmodel import Session
+
+from parentapp.accounts import passwords
+from parentapp.accounts.models import Role, User
+from parentapp.db import utcnow
+from parentapp.families import codes
+from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.teams.models import Team
+
+T = TypeVar("T")
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _save(self, obj: T) -> T:
+        self.session.add(obj)
+        self.session.commit()
+        self.session.refresh(obj)
+        return obj
+
+    def team(self, name: str | None = None, **kw: object) -> Team:
+        return self._save(Team(name=name or f"Team {next(_seq)}", **kw))
+
+    def user(self, role: Role | str = Role.CLINICIAN, team: Team | None = None, **kw: object) -> User:
+        n = next(_seq)
+        fields: dict[str, object] = {
+            "email": f"user{n}@example.org",
+            "display_name": f"Person {n}",
+            "password_hash": passwords.hash_password(PASSWORD),
+            "role": Role(role).value,
+            "team_id": team.id if team else None,
+        }
+        fields.update(kw)
+        return self._save(User(**fields))
+
+    def family(self, team: Team, clinician: User, label: str | None = None, **kw: object) -> Family:
+        return self._save(
+            Family(team_id=team.id, label=label or f"Family {next(_seq)}", assigned_clinician_id=clinician.id, **kw)
+        )
+
+    def infant(self, family: Family, name: str = "Baby", **kw: object) -> Infant:
+        kw.setdefault("date_of_birth", date.today() - timedelta(days=60))
+        return self._save(Infant(family_id=family.id, name=name, **kw))
+
+    def carer(
+        self, family: Family, role: CarerRole = CarerRole.MOTHER, consented: bool = True, **kw: object
+    ) -> User:
+        user = self.user(Role.CARER, **kw)
+        self._save(
+            Carer(
+                user_id=user.id,
+                family_id=family.id,
+                carer_role=role.value,
+                consented_at=utcnow() if consented else None,
+                consent_version="2026-11" if consented else None,
+            )
+        )
+        return user
+
+    def invitation(
+        self, family: Family, by: User, *, expires_in: timedelta = timedelta(days=14), **kw: object
+    ) -> tuple[Invitation, str]:
+        code = codes.new_code()
+        invitation = self._save(
+            Invitation(
+                family_id=family.id,
+                code_hash=codes.code_hash(code),
+                created_by_id=by.id,
+                expires_at=utcnow() + expires_in,
+                **kw,
+            )
+        )
+        return invitation, code
