@@ -10,7 +10,11 @@ import parentapp.models  # noqa: F401 - registers every table on SQLModel.metada
 from parentapp.config import Settings
 
 config = context.config
-url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL") or Settings().database_url
+url = (
+    config.attributes.get("database_url")
+    or os.environ.get("DATABASE_URL")
+    or Settings().database_url
+)
 target_metadata = SQLModel.metadata
 
 
@@ -29,7 +33,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        connectable = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        connectable = engine_from_config(
+            {"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool
+        )
         with connectable.connect() as connection:
             _run(connection)
     else:

@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         )
 
     from parentapp import cli, db, errors, i18n, security
-    from parentapp.extensions import babel, csrf, limiter, login_manager
+    from parentapp.extensions import babel, csrf, limiter
 
     db.init_app(app)
     csrf.init_app(app)
@@ -42,7 +42,7 @@ def _init_login(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please log in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

@@ -89,7 +89,9 @@ def create_team_command(name: str, time_zone: str) -> None:
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True)
 @click.option("--password", help="Omit to be asked without echo.")
-def create_user_command(role: str, team_name: str | None, email: str, display_name: str, password: str | None) -> None:
+def create_user_command(
+    role: str, team_name: str | None, email: str, display_name: str, password: str | None
+) -> None:
     """Create a clinician, team lead or administrator account."""
     from parentapp.accounts.models import Role
     from parentapp.accounts.services import create_user
@@ -100,7 +102,9 @@ def create_user_command(role: str, team_name: str | None, email: str, display_na
         if team_name:
             team = team_by_name(session, team_name)
             if team is None:
-                raise click.ClickException(f"No team called {team_name!r}. Create it with create-team.")
+                raise click.ClickException(
+                    f"No team called {team_name!r}. Create it with create-team."
+                )
             team_id = team.id
         if password is None:
             password = getpass.getpass("Password: ")
@@ -179,13 +183,28 @@ def translate_extract() -> None:
 @click.argument("language")
 def translate_init(language: str) -> None:
     """Start a catalog for LANGUAGE (then add it to parentapp/i18n/languages.py)."""
-    _pybabel("init", "-i", str(TRANSLATIONS_DIR / "messages.pot"), "-d", str(TRANSLATIONS_DIR), "-l", language)
+    _pybabel(
+        "init",
+        "-i",
+        str(TRANSLATIONS_DIR / "messages.pot"),
+        "-d",
+        str(TRANSLATIONS_DIR),
+        "-l",
+        language,
+    )
 
 
 @translate_group.command("update")
 def translate_update() -> None:
     """Merge new strings from messages.pot into every catalog."""
-    _pybabel("update", "-i", str(TRANSLATIONS_DIR / "messages.pot"), "-d", str(TRANSLATIONS_DIR), "--no-fuzzy-matching")
+    _pybabel(
+        "update",
+        "-i",
+        str(TRANSLATIONS_DIR / "messages.pot"),
+        "-d",
+        str(TRANSLATIONS_DIR),
+        "--no-fuzzy-matching",
+    )
 
 
 @translate_group.command("compile")

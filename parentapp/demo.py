@@ -1,8 +1,8 @@
 """Demo data for trying the app locally: safe to load again and again."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import create_user, user_by_email
@@ -35,12 +35,21 @@ FAMILIES = (
 
 def _user(session: Session, email: str, name: str, role: Role, team_id: int | None) -> User:
     return user_by_email(session, email) or create_user(
-        session=session, email=email, display_name=name, password=DEMO_PASSWORD, role=role, team_id=team_id
+        session=session,
+        email=email,
+        display_name=name,
+        password=DEMO_PASSWORD,
+        role=role,
+        team_id=team_id,
     )
 
 
-def _family(session: Session, team: Team, label: str, clinician: User, infants: list[tuple[str, int]]) -> Family:
-    existing = session.exec(select(Family).where(Family.team_id == team.id, Family.label == label)).first()
+def _family(
+    session: Session, team: Team, label: str, clinician: User, infants: list[tuple[str, int]]
+) -> Family:
+    existing = session.exec(
+        select(Family).where(Family.team_id == team.id, Family.label == label)
+    ).first()
     if existing is not None:
         return existing
     family = Family(
@@ -52,7 +61,7 @@ def _family(session: Session, team: Team, label: str, clinician: User, infants: 
     )
     session.add(family)
     session.flush()
-    today = date.today()
+    today = utcnow().date()
     for name, age in infants:
         born = today - timedelta(days=age) if age >= 0 else None
         due = today + timedelta(days=-age) if age < 0 else None
@@ -75,7 +84,10 @@ def _family(session: Session, team: Team, label: str, clinician: User, infants: 
 def load_demo(session: Session) -> list[str]:
     """Create the demo team, staff, families and carers if missing; return lines to print."""
     team = team_by_name(session, TEAM) or create_team(session=session, name=TEAM)
-    staff = {email: _user(session, email, name, role, None if role == Role.ADMIN else team.id) for email, name, role in STAFF}
+    staff = {
+        email: _user(session, email, name, role, None if role == Role.ADMIN else team.id)
+        for email, name, role in STAFF
+    }
     carer_logins: list[str] = []
     first_family: Family | None = None
     for label, clinician_email, infants, carers in FAMILIES:
@@ -101,13 +113,18 @@ def load_demo(session: Session) -> list[str]:
     # One pending invitation with a fresh code, replacing the one from the previous run.
     assert first_family is not None
     for old in session.exec(
-        select(Invitation).where(Invitation.invitee_note == "Demo invitation", Invitation.used_at == None)  # noqa: E711
+        select(Invitation).where(
+            Invitation.invitee_note == "Demo invitation", col(Invitation.used_at).is_(None)
+        )
     ):
         old.revoked_at = old.revoked_at or utcnow()
         session.add(old)
     session.commit()
     _, code = create_invitation(
-        session=session, actor=staff["clinician@example.org"], family=first_family, invitee_note="Demo invitation"
+        session=session,
+        actor=staff["clinician@example.org"],
+        family=first_family,
+        invitee_note="Demo invitation",
     )
     return [
         f"Demo data ready: team {TEAM!r}. Every demo password is: {DEMO_PASSWORD}",

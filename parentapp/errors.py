@@ -58,7 +58,9 @@ def init_app(app: Flask) -> None:
         return _page(
             400,
             _("This form has expired"),
-            _("For your security the form could not be sent. Go back, reload the page and try again."),
+            _(
+                "For your security the form could not be sent. Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(403)

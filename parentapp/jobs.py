@@ -24,7 +24,7 @@ def _expire_login_sessions(app: Flask) -> None:
     with session_scope(app) as session:
         session.execute(
             sa.update(LoginSession)
-            .where(LoginSession.revoked_at.is_(None), LoginSession.created_at < cutoff)  # type: ignore[union-attr,operator]
+            .where(LoginSession.revoked_at.is_(None), LoginSession.created_at < cutoff)  # type: ignore[union-attr]
             .values(revoked_at=utcnow())
         )
         session.commit()

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel
 
-import parentapp.models  # noqa: F401
+import parentapp.models
 from parentapp import create_app
 from parentapp.cli import alembic_config
 from parentapp.config import Settings
@@ -91,7 +91,10 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
     """A session for arranging and checking data, inside an app context."""
-    with app.app_context(), Session(app.extensions["parentapp.engine"], expire_on_commit=False) as session:
+    with (
+        app.app_context(),
+        Session(app.extensions["parentapp.engine"], expire_on_commit=False) as session,
+    ):
         yield session
 
 
@@ -104,7 +107,9 @@ def login(client: FlaskClient, email: str, password: str = factories.PASSWORD) -
     """Log in through the real form (with its CSRF token when CSRF is on)."""
     page = client.get("/login")
     token = csrf_token(page.get_data(as_text=True))
-    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
 

@@ -1,7 +1,7 @@
 """Factories that build valid objects with as little as the test cares about."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -31,7 +31,9 @@ class Factory:
     def team(self, name: str | None = None, **kw: object) -> Team:
         return self._save(Team(name=name or f"Team {next(_seq)}", **kw))
 
-    def user(self, role: Role | str = Role.CLINICIAN, team: Team | None = None, **kw: object) -> User:
+    def user(
+        self, role: Role | str = Role.CLINICIAN, team: Team | None = None, **kw: object
+    ) -> User:
         n = next(_seq)
         fields: dict[str, object] = {
             "email": f"user{n}@example.org",
@@ -45,15 +47,24 @@ class Factory:
 
     def family(self, team: Team, clinician: User, label: str | None = None, **kw: object) -> Family:
         return self._save(
-            Family(team_id=team.id, label=label or f"Family {next(_seq)}", assigned_clinician_id=clinician.id, **kw)
+            Family(
+                team_id=team.id,
+                label=label or f"Family {next(_seq)}",
+                assigned_clinician_id=clinician.id,
+                **kw,
+            )
         )
 
     def infant(self, family: Family, name: str = "Baby", **kw: object) -> Infant:
-        kw.setdefault("date_of_birth", date.today() - timedelta(days=60))
+        kw.setdefault("date_of_birth", utcnow().date() - timedelta(days=60))
         return self._save(Infant(family_id=family.id, name=name, **kw))
 
     def carer(
-        self, family: Family, role: CarerRole = CarerRole.MOTHER, consented: bool = True, **kw: object
+        self,
+        family: Family,
+        role: CarerRole = CarerRole.MOTHER,
+        consented: bool = True,
+        **kw: object,
     ) -> User:
         user = self.user(Role.CARER, **kw)
         self._save(

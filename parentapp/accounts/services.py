@@ -31,10 +31,14 @@ def normalise_email(email: str) -> str:
 
 
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(func.lower(User.email) == normalise_email(email))).first()
+    return session.exec(
+        select(User).where(func.lower(User.email) == normalise_email(email))
+    ).first()
 
 
-def check_new_password(password: str, *, email: str = "", name: str = "", field: str = "password") -> None:
+def check_new_password(
+    password: str, *, email: str = "", name: str = "", field: str = "password"
+) -> None:
     """:raises DomainError: the password breaks a rule, with a message for ``field``."""
     problem = passwords.password_problem(password, email=email, name=name)
     if problem is not None:
@@ -72,7 +76,13 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record(session=session, action="user.created", target_type="user", target_id=user.id, detail=role.value)
+    record(
+        session=session,
+        action="user.created",
+        target_type="user",
+        target_id=user.id,
+        detail=role.value,
+    )
     if commit:
         session.commit()
     return user

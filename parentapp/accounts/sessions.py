@@ -68,7 +68,8 @@ def revoke_all(db: Session, user_id: int) -> None:
     now = utcnow()
     rows = db.exec(
         select(LoginSession).where(
-            LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)  # type: ignore[union-attr]
+            LoginSession.user_id == user_id,
+            LoginSession.revoked_at.is_(None),  # type: ignore[union-attr]
         )
     ).all()
     for row in rows:

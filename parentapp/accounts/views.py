@@ -43,7 +43,11 @@ def login() -> Response | str:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            services.log_in(session=get_session(), email=form.email.data or "", password=form.password.data or "")
+            services.log_in(
+                session=get_session(),
+                email=form.email.data or "",
+                password=form.password.data or "",
+            )
         except services.LoginFailedError as error:
             apply_to_form(form, error)
         else:
@@ -56,7 +60,9 @@ def login() -> Response | str:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """End the session on the server and in the browser."""
-    services.log_out(session=get_session(), user=current_user if current_user.is_authenticated else None)
+    services.log_out(
+        session=get_session(), user=current_user if current_user.is_authenticated else None
+    )
     flash(_("You have logged out."), "info")
     response = redirect(url_for("accounts.login"))
     # Ask the browser to drop anything it kept for this site (ASVS 14.3.1).

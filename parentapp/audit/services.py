@@ -57,7 +57,9 @@ def record_now(
         session.commit()
 
 
-def record_denied(*, reason: str, target_type: str | None = None, target_id: int | None = None) -> None:
+def record_denied(
+    *, reason: str, target_type: str | None = None, target_id: int | None = None
+) -> None:
     """Record a refused request by the current user (ASVS 16.3.2)."""
     actor = current_user.id if current_user.is_authenticated else None
     path = request.path if has_request_context() else ""

@@ -5,8 +5,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort, flash, g, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 

@@ -39,7 +39,9 @@ class FamilyForm(InfantFieldsMixin, FlaskForm):
         validators=[DataRequired(_l("Enter a name or reference for the family.")), Length(max=120)],
         description=_l("Seen only by your team."),
     )
-    assigned_clinician_id = SelectField(_l("Assigned clinician"), coerce=int, validators=[InputRequired()])
+    assigned_clinician_id = SelectField(
+        _l("Assigned clinician"), coerce=int, validators=[InputRequired()]
+    )
     infant_name = StringField(
         _l("Baby's name or nickname"),
         validators=[DataRequired(_l("Enter the baby's name or a nickname.")), Length(max=80)],
@@ -54,7 +56,9 @@ class InfantForm(InfantFieldsMixin, FlaskForm):
 
 
 class ReassignForm(FlaskForm):
-    assigned_clinician_id = SelectField(_l("Assigned clinician"), coerce=int, validators=[InputRequired()])
+    assigned_clinician_id = SelectField(
+        _l("Assigned clinician"), coerce=int, validators=[InputRequired()]
+    )
 
 
 class InvitationForm(FlaskForm):

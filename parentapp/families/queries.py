@@ -28,7 +28,11 @@ def carer_for_user(session: Session, user: User) -> Carer | None:
 
 
 def infants_of(session: Session, family_id: int) -> list[Infant]:
-    return list(session.exec(select(Infant).where(Infant.family_id == family_id).order_by(col(Infant.id))).all())
+    return list(
+        session.exec(
+            select(Infant).where(Infant.family_id == family_id).order_by(col(Infant.id))
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,25 @@ def team_families(session: Session, team_id: int) -> list[FamilyRow]:
     ids = [f.id for f in families]
     names = {
         u.id: u.display_name
-        for u in session.exec(select(User).where(col(User.id).in_({f.assigned_clinician_id for f in families})))
+        for u in session.exec(
+            select(User).where(col(User.id).in_({f.assigned_clinician_id for f in families}))
+        )
     }
     carers: dict[int, int] = {}
     for carer in session.exec(select(Carer).where(col(Carer.family_id).in_(ids))):
         carers[carer.family_id] = carers.get(carer.family_id, 0) + 1
     infants: dict[int, list[str]] = {}
-    for infant in session.exec(select(Infant).where(col(Infant.family_id).in_(ids)).order_by(col(Infant.id))):
+    for infant in session.exec(
+        select(Infant).where(col(Infant.family_id).in_(ids)).order_by(col(Infant.id))
+    ):
         infants.setdefault(infant.family_id, []).append(infant.name)
     return [
-        FamilyRow(f, names.get(f.assigned_clinician_id, ""), carers.get(f.id or 0, 0), infants.get(f.id or 0, []))
+        FamilyRow(
+            f,
+            names.get(f.assigned_clinician_id, ""),
+            carers.get(f.id or 0, 0),
+            infants.get(f.id or 0, []),
+        )
         for f in families
     ]
 
@@ -101,10 +114,14 @@ def family_detail(session: Session, family: Family) -> FamilyDetail:
     assert team is not None and clinician is not None
     infants = infants_of(session, family.id or 0)
     carers = session.exec(
-        select(Carer, User).join(User, col(User.id) == Carer.user_id).where(Carer.family_id == family.id)
+        select(Carer, User)
+        .join(User, col(User.id) == Carer.user_id)
+        .where(Carer.family_id == family.id)
     ).all()
     invitations = session.exec(
-        select(Invitation).where(Invitation.family_id == family.id).order_by(col(Invitation.created_at).desc())
+        select(Invitation)
+        .where(Invitation.family_id == family.id)
+        .order_by(col(Invitation.created_at).desc())
     ).all()
     now = utcnow()
     return FamilyDetail(

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
@@ -33,7 +33,9 @@ def check_infant_dates(date_of_birth: date | None, due_date: date | None, today:
     if date_of_birth is None and due_date is None:
         raise DomainError(_("Enter a date of birth or a due date."), field="date_of_birth")
     if date_of_birth is not None and due_date is not None:
-        raise DomainError(_("Enter either a date of birth or a due date, not both."), field="due_date")
+        raise DomainError(
+            _("Enter either a date of birth or a due date, not both."), field="due_date"
+        )
     if date_of_birth is not None and not today - MAX_AGE <= date_of_birth <= today:
         raise DomainError(
             _("The date of birth must be in the past two years and not in the future."),
@@ -45,7 +47,12 @@ def check_infant_dates(date_of_birth: date | None, due_date: date | None, today:
 
 def _check_clinician(session: Session, team_id: int, clinician_id: int) -> User:
     clinician = session.get(User, clinician_id)
-    if clinician is None or not clinician.is_clinical or clinician.team_id != team_id or not clinician.active:
+    if (
+        clinician is None
+        or not clinician.is_clinical
+        or clinician.team_id != team_id
+        or not clinician.active
+    ):
         raise DomainError(_("Choose a clinician from your team."), field="assigned_clinician_id")
     return clinician
 
@@ -78,8 +85,21 @@ def create_family(
     session.add(family)
     session.flush()
     if infant_name:
-        session.add(Infant(family_id=family.id or 0, name=infant_name.strip(), date_of_birth=date_of_birth, due_date=due_date))
-    record(session=session, action="family.created", actor_id=actor.id, target_type="family", target_id=family.id)
+        session.add(
+            Infant(
+                family_id=family.id or 0,
+                name=infant_name.strip(),
+                date_of_birth=date_of_birth,
+                due_date=due_date,
+            )
+        )
+    record(
+        session=session,
+        action="family.created",
+        actor_id=actor.id,
+        target_type="family",
+        target_id=family.id,
+    )
     session.commit()
     return family
 
@@ -96,10 +116,18 @@ def add_infant(
 ) -> Infant:
     """Add a baby to a family. :raises DomainError: invalid dates."""
     check_infant_dates(date_of_birth, due_date, today or utcnow().date())
-    infant = Infant(family_id=family.id or 0, name=name.strip(), date_of_birth=date_of_birth, due_date=due_date)
+    infant = Infant(
+        family_id=family.id or 0, name=name.strip(), date_of_birth=date_of_birth, due_date=due_date
+    )
     session.add(infant)
     session.flush()
-    record(session=session, action="infant.added", actor_id=actor.id, target_type="family", target_id=family.id)
+    record(
+        session=session,
+        action="infant.added",
+        actor_id=actor.id,
+        target_type="family",
+        target_id=family.id,
+    )
     session.commit()
     return infant
 
@@ -109,7 +137,13 @@ def reassign_family(*, session: Session, actor: User, family: Family, clinician_
     _check_clinician(session, family.team_id, clinician_id)
     family.assigned_clinician_id = clinician_id
     session.add(family)
-    record(session=session, action="family.reassigned", actor_id=actor.id, target_type="family", target_id=family.id)
+    record(
+        session=session,
+        action="family.reassigned",
+        actor_id=actor.id,
+        target_type="family",
+        target_id=family.id,
+    )
     session.commit()
 
 
@@ -133,7 +167,11 @@ def create_invitation(
     session.add(invitation)
     session.flush()
     record(
-        session=session, action="invitation.created", actor_id=actor.id, target_type="family", target_id=family.id
+        session=session,
+        action="invitation.created",
+        actor_id=actor.id,
+        target_type="family",
+        target_id=family.id,
     )
     session.commit()
     return invitation, code
@@ -154,7 +192,11 @@ def revoke_invitation(*, session: Session, actor: User, family: Family, invitati
         invitation.revoked_at = utcnow()
         session.add(invitation)
         record(
-            session=session, action="invitation.revoked", actor_id=actor.id, target_type="family", target_id=family.id
+            session=session,
+            action="invitation.revoked",
+            actor_id=actor.id,
+            target_type="family",
+            target_id=family.id,
         )
     session.commit()
 
@@ -167,12 +209,16 @@ def find_invitation(session: Session, typed_code: str) -> Invitation:
     canonical = codes.normalise(typed_code)
     if canonical is None:
         raise InvitationError(
-            _("That code is not quite right. It has 12 letters and numbers, like ABCD-EFGH-JKMN."), field="code"
+            _("That code is not quite right. It has 12 letters and numbers, like ABCD-EFGH-JKMN."),
+            field="code",
         )
-    invitation = session.exec(select(Invitation).where(Invitation.code_hash == codes.code_hash(canonical))).first()
+    invitation = session.exec(
+        select(Invitation).where(Invitation.code_hash == codes.code_hash(canonical))
+    ).first()
     if invitation is None:
         raise InvitationError(
-            _("We could not find that code. Check it against your invitation and try again."), field="code"
+            _("We could not find that code. Check it against your invitation and try again."),
+            field="code",
         )
     return check_invitation_live(invitation)
 
@@ -182,13 +228,20 @@ def check_invitation_live(invitation: Invitation) -> Invitation:
     status = invitation_status(invitation)
     if status == "used":
         raise InvitationError(
-            _("This invitation has already been used. If that was you, log in instead. If not, ask your clinician for a new one."),
+            _(
+                "This invitation has already been used. If that was you, log in instead. If not, ask your clinician for a new one."
+            ),
             field="code",
         )
     if status == "revoked":
-        raise InvitationError(_("This invitation was cancelled. Please ask your clinician for a new one."), field="code")
+        raise InvitationError(
+            _("This invitation was cancelled. Please ask your clinician for a new one."),
+            field="code",
+        )
     if status == "expired":
-        raise InvitationError(_("This invitation has expired. Please ask your clinician for a new one."), field="code")
+        raise InvitationError(
+            _("This invitation has expired. Please ask your clinician for a new one."), field="code"
+        )
     return invitation
 
 
@@ -210,11 +263,15 @@ def join_family(
     """
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
-        raise InvitationError(_("We could not find that invitation. Please ask your clinician for a new one."))
+        raise InvitationError(
+            _("We could not find that invitation. Please ask your clinician for a new one.")
+        )
     check_invitation_live(invitation)
     other = (carer_role_other or "").strip() or None
     if carer_role == CarerRole.OTHER and other is None:
-        raise DomainError(_("Tell us in a few words how you care for the baby."), field="carer_role_other")
+        raise DomainError(
+            _("Tell us in a few words how you care for the baby."), field="carer_role_other"
+        )
     user = create_user(
         session=session,
         email=email,
@@ -246,10 +303,16 @@ def join_family(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise InvitationError(_("This invitation has already been used. Please ask your clinician for a new one."))
+        raise InvitationError(
+            _("This invitation has already been used. Please ask your clinician for a new one.")
+        )
     session.add(carer)
     record(
-        session=session, action="invitation.used", actor_id=user.id, target_type="family", target_id=invitation.family_id
+        session=session,
+        action="invitation.used",
+        actor_id=user.id,
+        target_type="family",
+        target_id=invitation.family_id,
     )
     start_session(session, user)
     record(session=session, action="login.success", actor_id=user.id, detail="joined")

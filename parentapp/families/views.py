@@ -23,7 +23,7 @@ clinical = role_required("clinician", "lead")
 
 
 def _me() -> User:
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user
 
 
@@ -75,9 +75,17 @@ def _family_page(family_id: int, **forms: object) -> str:
     session = get_session()
     family = queries.family_for_clinician(session, me, family_id)
     detail = queries.family_detail(session, family)
-    record(session=session, action="family.viewed", actor_id=me.id, target_type="family", target_id=family.id)
+    record(
+        session=session,
+        action="family.viewed",
+        actor_id=me.id,
+        target_type="family",
+        target_id=family.id,
+    )
     session.commit()
-    reassign = forms.pop("reassign_form", None) or ReassignForm(assigned_clinician_id=family.assigned_clinician_id)
+    reassign = forms.pop("reassign_form", None) or ReassignForm(
+        assigned_clinician_id=family.assigned_clinician_id
+    )
     reassign.assigned_clinician_id.choices = _clinician_choices(family.team_id)  # type: ignore[attr-defined]
     return render_template(
         "families/family.html",
@@ -132,7 +140,10 @@ def reassign(family_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             services.reassign_family(
-                session=session, actor=_me(), family=family, clinician_id=form.assigned_clinician_id.data or 0
+                session=session,
+                actor=_me(),
+                family=family,
+                clinician_id=form.assigned_clinician_id.data or 0,
             )
         except DomainError as error:
             apply_to_form(form, error)
@@ -173,7 +184,9 @@ def revoke_invitation(family_id: int, invitation_id: int) -> Response:
     session = get_session()
     family = queries.family_for_clinician(session, _me(), family_id)
     try:
-        services.revoke_invitation(session=session, actor=_me(), family=family, invitation_id=invitation_id)
+        services.revoke_invitation(
+            session=session, actor=_me(), family=family, invitation_id=invitation_id
+        )
     except NotFoundError:
         raise
     except DomainError as error:

@@ -32,7 +32,9 @@ class StaffForm(EmailMixin, FlaskForm):
     display_name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=80)]
     )
-    role = SelectField(_l("Role"), choices=choices(STAFF_ROLE_LABELS.items()), validators=[InputRequired()])
+    role = SelectField(
+        _l("Role"), choices=choices(STAFF_ROLE_LABELS.items()), validators=[InputRequired()]
+    )
     team_id = SelectField(_l("Team"), coerce=int, validators=[InputRequired()])
     password = PasswordField(
         _l("First password"),

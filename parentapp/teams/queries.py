@@ -19,7 +19,11 @@ def team_clinicians(session: Session, team_id: int) -> list[User]:
     return list(
         session.exec(
             select(User)
-            .where(User.team_id == team_id, col(User.role).in_([r.value for r in CLINICAL_ROLES]), User.active == True)  # noqa: E712
+            .where(
+                User.team_id == team_id,
+                col(User.role).in_([r.value for r in CLINICAL_ROLES]),
+                col(User.active).is_(True),
+            )
             .order_by(col(User.display_name))
         ).all()
     )

@@ -31,7 +31,11 @@ def create_team(
     session.add(team)
     session.flush()
     record(
-        session=session, action="team.created", actor_id=actor.id if actor else None, target_type="team", target_id=team.id
+        session=session,
+        action="team.created",
+        actor_id=actor.id if actor else None,
+        target_type="team",
+        target_id=team.id,
     )
     session.commit()
     return team
@@ -47,10 +51,17 @@ def update_settings(
     low, high = INVITE_EXPIRY_BOUNDS
     if not low <= invite_expiry_days <= high:
         raise DomainError(
-            _("Choose between %(min)s and %(max)s days.", min=low, max=high), field="invite_expiry_days"
+            _("Choose between %(min)s and %(max)s days.", min=low, max=high),
+            field="invite_expiry_days",
         )
     team.invite_expiry_days = invite_expiry_days
     team.time_zone = check_time_zone(time_zone)
     session.add(team)
-    record(session=session, action="team.settings", actor_id=actor.id, target_type="team", target_id=team.id)
+    record(
+        session=session,
+        action="team.settings",
+        actor_id=actor.id,
+        target_type="team",
+        target_id=team.id,
+    )
     session.commit()

@@ -13,7 +13,13 @@ from parentapp.errors import DomainError, apply_to_form
 from parentapp.forms import choices
 from parentapp.security import role_required
 from parentapp.teams import services
-from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm, TeamSettingsForm
+from parentapp.teams.forms import (
+    STAFF_ROLE_LABELS,
+    ActiveForm,
+    StaffForm,
+    TeamForm,
+    TeamSettingsForm,
+)
 from parentapp.teams.models import Team
 from parentapp.teams.queries import all_teams
 
@@ -57,7 +63,10 @@ def create_team() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             services.create_team(
-                session=get_session(), name=form.name.data or "", time_zone=form.time_zone.data or "", actor=current_user
+                session=get_session(),
+                name=form.name.data or "",
+                time_zone=form.time_zone.data or "",
+                actor=current_user,
             )
         except DomainError as error:
             apply_to_form(form, error)
@@ -104,7 +113,9 @@ def set_active(user_id: int) -> Response:
     if not form.validate_on_submit() or form.active.data not in {"0", "1"}:
         abort(400)
     try:
-        accounts.set_active(session=session, actor=current_user, user=user, active=form.active.data == "1")
+        accounts.set_active(
+            session=session, actor=current_user, user=user, active=form.active.data == "1"
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:

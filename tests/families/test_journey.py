@@ -11,14 +11,21 @@ from parentapp.families.models import Carer, Family, Invitation
 from tests.conftest import login
 
 
-def test_clinician_creates_family_and_carer_joins(app, client: FlaskClient, make, db: Session) -> None:
+def test_clinician_creates_family_and_carer_joins(
+    app, client: FlaskClient, make, db: Session
+) -> None:
     team = make.team()
     clinician = make.user(Role.CLINICIAN, team)
     login(client, clinician.email)
 
     response = client.post(
         "/families/new",
-        data={"label": "Okoro", "assigned_clinician_id": clinician.id, "infant_name": "Ada", "date_of_birth": "2026-09-01"},
+        data={
+            "label": "Okoro",
+            "assigned_clinician_id": clinician.id,
+            "infant_name": "Ada",
+            "date_of_birth": "2026-09-01",
+        },
     )
     assert response.status_code == 302
     family = db.exec(select(Family).where(Family.label == "Okoro")).one()
