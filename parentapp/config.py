@@ -127,7 +127,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
             "BABEL_DEFAULT_LOCALE": "en",
-            "BABEL_DEFAULT_TIMEZONE": "UTC",
+            "BABEL_DEFAULT_TIMEZONE": self.default_time_zone,
             "PARENTAPP_SETTINGS": self,
             **self.extra,
         }

@@ -34,11 +34,7 @@ def select_timezone() -> str | None:
 
 def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
     """A date (or a timestamp shown as a date in the user's zone) in the user's locale."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return str(flask_babel.format_date(value, fmt))
-    return str(flask_babel.format_date(value, fmt))
+    return "" if value is None else str(flask_babel.format_date(value, fmt))
 
 
 def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
