@@ -1,6 +1,5 @@
 """Operator commands: migrations, teams and users, demo data, translations, the worker."""
 
-import getpass
 import signal
 import sys
 import time
@@ -22,7 +21,8 @@ MIGRATIONS_DIR = ROOT / "migrations"
 
 def alembic_config(url: str) -> AlembicConfig:
     """Alembic's configuration, built in code so the URL always comes from the app's settings."""
-    config = AlembicConfig()
+    # Alembic's default stdout is the one at import time; CLI output must follow redirection.
+    config = AlembicConfig(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["database_url"] = url
@@ -107,8 +107,9 @@ def create_user_command(
                 )
             team_id = team.id
         if password is None:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password again: "):
+            # click's prompt (which hides input like getpass) can be answered by its test runner.
+            password = click.prompt("Password", hide_input=True)
+            if password != click.prompt("Password again", hide_input=True):
                 raise click.ClickException("The passwords are different.")
         try:
             user = create_user(

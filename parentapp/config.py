@@ -91,7 +91,8 @@ class Settings:
     def check(self) -> None:
         """Refuse settings that would be unsafe in production.
 
-        :raises ConfigError: the development secret, a short secret or SQLite in production.
+        :raises ConfigError: an unknown env; in production the development or a short secret,
+            or in-memory rate limits.
         """
         if self.env not in {"development", "testing", "production"}:
             raise ConfigError(f"Unknown PARENTAPP_ENV {self.env!r}")

@@ -90,17 +90,20 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """A session for arranging and checking data, inside an app context."""
-    with (
-        app.app_context(),
-        Session(app.extensions["parentapp.engine"], expire_on_commit=False) as session,
-    ):
+    """A session for arranging and checking data.
+
+    No app context is held open around the test: Flask reuses a pushed app context for every
+    request of the test client, and with it ``g``, so Flask-Login's cached user and the
+    request's database session would leak from one request (and one client) to the next.
+    Push ``app.app_context()`` or ``app.test_request_context()`` where a test needs one.
+    """
+    with Session(app.extensions["parentapp.engine"], expire_on_commit=False) as session:
         yield session
 
 
 @pytest.fixture
-def make(db: Session) -> factories.Factory:
-    return factories.Factory(db)
+def make(app: Flask, db: Session) -> factories.Factory:
+    return factories.Factory(db, app)
 
 
 def login(client: FlaskClient, email: str, password: str = factories.PASSWORD) -> None:

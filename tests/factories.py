@@ -4,6 +4,7 @@ import itertools
 from datetime import timedelta
 from typing import TypeVar
 
+from flask import Flask
 from sqlmodel import Session
 
 from parentapp.accounts import passwords
@@ -19,8 +20,15 @@ _seq = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, app: Flask | None = None) -> None:
         self.session = session
+        self.app = app  # hashes passwords with this app's settings; else the current app's
+
+    def _password_hash(self) -> str:
+        if self.app is None:
+            return passwords.hash_password(PASSWORD)
+        with self.app.app_context():
+            return passwords.hash_password(PASSWORD)
 
     def _save(self, obj: T) -> T:
         self.session.add(obj)
@@ -38,7 +46,7 @@ class Factory:
         fields: dict[str, object] = {
             "email": f"user{n}@example.org",
             "display_name": f"Person {n}",
-            "password_hash": passwords.hash_password(PASSWORD),
+            "password_hash": self._password_hash(),
             "role": Role(role).value,
             "team_id": team.id if team else None,
         }

@@ -116,9 +116,11 @@ def log_in(*, session: Session, email: str, password: str) -> User:
 
 def log_out(*, session: Session, user: User | None) -> None:
     """End the current session on the server so its cookie can never be used again."""
+    # Read the id first: ``user`` may be Flask-Login's proxy, which logout turns anonymous.
+    user_id = user.id if user is not None else None
     end_session(session)
-    if user is not None:
-        record(session=session, action="logout", actor_id=user.id)
+    if user_id is not None:
+        record(session=session, action="logout", actor_id=user_id)
     session.commit()
 
 

@@ -26,11 +26,15 @@ JOIN_KEY = "join_invitation"
 
 
 def _code_failed(response: Response) -> bool:
-    return response.status_code != 302
+    # Only a code that was tried and refused counts: showing the empty form is not a guess.
+    return response.status_code != 302 and bool(g.get("code_tried"))
 
 
-# Guessing codes is the way in for a stranger: failures are limited per address.
-code_limit = limiter.limit("10 per 15 minutes", deduct_when=_code_failed)
+# Guessing codes is the way in for a stranger: failures are limited per address, and typed
+# codes and links share one budget so that each way in does not add its own.
+code_limit = limiter.shared_limit(
+    "10 per 15 minutes", scope="invitation-code", deduct_when=_code_failed
+)
 
 
 def carer_page(*, need_consent: bool = True) -> Callable[[F], F]:
@@ -54,6 +58,7 @@ def carer_page(*, need_consent: bool = True) -> Callable[[F], F]:
 
 
 def _accept_code(typed: str) -> Response:
+    g.code_tried = True
     invitation = services.find_invitation(get_session(), typed)
     session[JOIN_KEY] = invitation.id
     # Moving to a page without the code keeps it out of the address bar and history.
@@ -88,6 +93,10 @@ def join_link(code: str) -> Response | str:
 @bp.route("/join/about", methods=["GET", "POST"])
 def join_about() -> Response | str:
     """Tell us about yourself and choose a password; this creates the carer's account."""
+    if current_user.is_authenticated:
+        # Joining would swap the signed-in account for a new carer account without warning.
+        flash(_("You are already logged in. Log out first to join as a new carer."), "info")
+        return redirect(url_for("accounts.index"))
     invitation_id = session.get(JOIN_KEY)
     if not isinstance(invitation_id, int):
         flash(_("Please enter your invitation code first."), "info")

@@ -91,6 +91,9 @@ class JoinForm(EmailMixin, FlaskForm):
         validators=[InputRequired(_l("Choose how you describe yourself."))],
     )
     carer_role_other = StringField(_l("In your own words"), validators=[Optional(), Length(max=80)])
+    # WTForms orders fields by creation, which would put the mixin's email first; a copy made
+    # here keeps "About you" in reading order: name, role, then the login details.
+    email = EmailMixin.email.field_class(*EmailMixin.email.args, **EmailMixin.email.kwargs)
     password = PasswordField(
         _l("Choose a password"),
         validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],

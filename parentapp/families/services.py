@@ -21,7 +21,16 @@ from parentapp.teams.models import Team
 CONSENT_VERSION = "2026-11"
 # The perinatal period the app serves: pregnancy to a baby's second birthday.
 MAX_DUE_AHEAD = timedelta(days=300)
-MAX_AGE = timedelta(days=366 * 2 + 1)
+# A baby who was due up to a month ago may not have arrived yet.
+MAX_DUE_PAST = timedelta(days=30)
+
+
+def earliest_birth_date(today: date) -> date:
+    """The birth date of a baby whose second birthday is ``today`` (the oldest the app serves)."""
+    try:
+        return today.replace(year=today.year - 2)
+    except ValueError:  # 29 February: that baby's birthday counts as 1 March
+        return today.replace(year=today.year - 2, month=3, day=1)
 
 
 class InvitationError(DomainError):
@@ -36,12 +45,12 @@ def check_infant_dates(date_of_birth: date | None, due_date: date | None, today:
         raise DomainError(
             _("Enter either a date of birth or a due date, not both."), field="due_date"
         )
-    if date_of_birth is not None and not today - MAX_AGE <= date_of_birth <= today:
+    if date_of_birth is not None and not earliest_birth_date(today) <= date_of_birth <= today:
         raise DomainError(
             _("The date of birth must be in the past two years and not in the future."),
             field="date_of_birth",
         )
-    if due_date is not None and not today - timedelta(days=30) <= due_date <= today + MAX_DUE_AHEAD:
+    if due_date is not None and not today - MAX_DUE_PAST <= due_date <= today + MAX_DUE_AHEAD:
         raise DomainError(_("The due date must be within the next ten months."), field="due_date")
 
 

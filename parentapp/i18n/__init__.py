@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import flask_babel
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -15,8 +15,13 @@ def N_(message: str) -> str:
     return message
 
 
-def select_locale() -> str:
-    """The user's own language, else the one chosen this visit, else the browser's."""
+def select_locale() -> str | None:
+    """The user's own language, else the one chosen this visit, else the browser's.
+
+    Outside a request (CLI commands, the worker) there is no user: the default language.
+    """
+    if not has_request_context():
+        return None
     if current_user.is_authenticated and current_user.locale in BY_CODE:
         return str(current_user.locale)
     chosen = session.get("locale")
@@ -27,7 +32,7 @@ def select_locale() -> str:
 
 def select_timezone() -> str | None:
     """The user's own zone when they have chosen one; otherwise Flask-Babel's default."""
-    if current_user.is_authenticated and current_user.time_zone:
+    if has_request_context() and current_user.is_authenticated and current_user.time_zone:
         return str(current_user.time_zone)
     return None
 

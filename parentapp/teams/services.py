@@ -54,8 +54,10 @@ def update_settings(
             _("Choose between %(min)s and %(max)s days.", min=low, max=high),
             field="invite_expiry_days",
         )
+    # Check everything before changing anything, so a refusal leaves the team untouched.
+    time_zone = check_time_zone(time_zone)
     team.invite_expiry_days = invite_expiry_days
-    team.time_zone = check_time_zone(time_zone)
+    team.time_zone = time_zone
     session.add(team)
     record(
         session=session,

@@ -1,0 +1,221 @@
+"""Who may open which page: every route of the app against every kind of user.
+
+Each MATRIX entry gives a route's methods, how to build its URL from the world, and one
+expected outcome per actor (columns in the order of ``tests.world.ACTORS``):
+
+* ``ok``: allowed. Any answer but 401, 403, 404, a server error or a redirect to log in;
+  an empty POST may well answer 400 (the form is invalid) or 302.
+* ``login``: Flask-Login sends the visitor to ``/login?next=...``.
+* ``403``: refused for the role (and audited).
+* ``404``: refused as if the object did not exist (another team's family), and audited.
+
+A route that has no entry here fails ``test_matrix_covers_every_route``.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from sqlmodel import Session, select
+from werkzeug.test import TestResponse
+
+from parentapp.audit.models import AuditEvent
+from tests.factories import Factory
+from tests.world import (
+    ACTORS,
+    UrlArgs,
+    World,
+    build_url,
+    build_world,
+    client_for,
+    route_methods,
+    snapshot,
+)
+
+OUTCOMES = frozenset({"ok", "login", "403", "404"})
+
+
+def row(outcomes: str) -> dict[str, str]:
+    values = outcomes.split()
+    assert set(values) <= OUTCOMES, values
+    return dict(zip(ACTORS, values, strict=True))
+
+
+# fmt: off
+#               anonymous own   co    other carer  assigned colleague other-team lead admin
+OPEN     = row("ok        ok    ok    ok           ok       ok        ok         ok   ok")
+CARER    = row("login     ok    ok    ok           403      403       403        403  403")
+CLINICAL = row("login     403   403   403          ok       ok        ok         ok   403")
+FAMILY_1 = row("login     403   403   403          ok       ok        404        ok   403")
+ADMIN    = row("login     403   403   403          403      403       403        403  ok")
+LEAD     = row("login     403   403   403          403      403       403        ok   403")
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Entry:
+    methods: tuple[str, ...]
+    expect: dict[str, str]
+    args: UrlArgs = lambda _world: {}  # URL parameters for url_for
+
+
+def family_1(world: World) -> dict[str, object]:
+    return {"family_id": world.family1.id}
+
+
+GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+
+MATRIX: dict[str, Entry] = {
+    "ops.healthz": Entry(GET, OPEN),
+    "accounts.index": Entry(GET, OPEN),  # sends the anonymous to /login, without ?next
+    "accounts.login": Entry(BOTH, OPEN),
+    "accounts.logout": Entry(POST, OPEN),
+    "families.join": Entry(BOTH, OPEN),
+    "families.join_link": Entry(GET, OPEN, lambda w: {"code": w.invitation_code}),
+    "families.join_about": Entry(BOTH, OPEN),  # back to /join without an invitation
+    "families.consent": Entry(BOTH, CARER),
+    "families.carer_home": Entry(GET, CARER),
+    "families.caseload": Entry(GET, CLINICAL),
+    "families.new_family": Entry(BOTH, CLINICAL),
+    "families.family": Entry(GET, FAMILY_1, family_1),
+    "families.add_infant": Entry(POST, FAMILY_1, family_1),
+    "families.reassign": Entry(POST, FAMILY_1, family_1),
+    "families.invite": Entry(POST, FAMILY_1, family_1),
+    "families.revoke_invitation": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "invitation_id": w.invitation.id}
+    ),
+    "teams.admin_home": Entry(GET, ADMIN),
+    "teams.create_team": Entry(POST, ADMIN),
+    "teams.create_staff": Entry(POST, ADMIN),
+    "teams.set_active": Entry(POST, ADMIN, lambda w: {"user_id": w.users["colleague"].id}),
+    "teams.settings": Entry(BOTH, LEAD),
+}
+
+
+def outcome(response: TestResponse) -> str:
+    status = response.status_code
+    if status in {401, 403, 404} or status >= 500:
+        return str(status)
+    if 300 <= status < 400:
+        location = urlsplit(response.location)
+        if location.path == "/login" and "next" in parse_qs(location.query):
+            return "login"
+    return "ok"
+
+
+def denied_events(db: Session, user_id: int | None) -> list[AuditEvent]:
+    db.expire_all()
+    query = select(AuditEvent).where(
+        AuditEvent.action == "access.denied", AuditEvent.actor_id == user_id
+    )
+    return list(db.exec(query).all())
+
+
+@pytest.fixture
+def world(make: Factory) -> World:
+    return build_world(make)
+
+
+def test_matrix_covers_every_route() -> None:
+    """Adding, removing or changing the methods of a route must come with a matrix entry."""
+    routes = route_methods()
+    assert routes, "no routes found"
+    missing = sorted(set(routes) - set(MATRIX))
+    assert not missing, f"routes with no entry in the access MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - set(routes))
+    assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
+    methods = {
+        endpoint: (sorted(routes[endpoint]), sorted(entry.methods))
+        for endpoint, entry in MATRIX.items()
+        if routes[endpoint] != set(entry.methods)
+    }
+    assert not methods, f"(route methods, MATRIX methods) differ: {methods}"
+
+
+def test_matrix_names_every_route_of_the_live_app(app: Flask) -> None:
+    """The same check against the app the tests run, in case its routes depend on settings."""
+    live = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert live == set(MATRIX)
+
+
+CASES = [
+    pytest.param(endpoint, method, actor, id=f"{endpoint}-{method}-{actor}")
+    for endpoint, entry in MATRIX.items()
+    for method in entry.methods
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "actor"), CASES)
+def test_access(
+    app: Flask, db: Session, world: World, endpoint: str, method: str, actor: str
+) -> None:
+    entry = MATRIX[endpoint]
+    client = client_for(app, world, actor)
+    user_id = world.users[actor].id if actor != "anonymous" else None
+    denied_before = len(denied_events(db, user_id))
+
+    response = client.open(build_url(app, endpoint, entry.args, world), method=method)
+
+    expected = entry.expect[actor]
+    assert outcome(response) == expected, (
+        f"{actor} {method} {endpoint}: {response.status_code} {response.location or ''}"
+    )
+    if expected in {"403", "404"}:
+        assert len(denied_events(db, user_id)) == denied_before + 1, "refusal not audited"
+
+
+def test_other_team_family_is_not_found_and_audited(app: Flask, db: Session, world: World) -> None:
+    """Another team's family looks exactly like one that does not exist, and the try is logged."""
+    client = client_for(app, world, "other_team_clinician")
+    outsider = world.users["other_team_clinician"]
+    missing_id = (world.family2.id or 0) + 1000
+
+    response = client.get(f"/families/{world.family1.id}")
+    nothing = client.get(f"/families/{missing_id}")
+
+    assert response.status_code == nothing.status_code == 404
+    assert response.get_data() == nothing.get_data()
+    assert "Family One" not in response.get_data(as_text=True)
+    details = [e.detail for e in denied_events(db, outsider.id)]
+    assert f"not-found GET /families/{world.family1.id}" in details
+    assert f"not-found GET /families/{missing_id}" in details
+
+
+@pytest.mark.parametrize("action", ["infants", "clinician", "invitations"])
+def test_other_team_cannot_change_family(app: Flask, world: World, action: str) -> None:
+    """Valid submissions from another team change nothing (only the refusal is logged)."""
+    client = client_for(app, world, "other_team_clinician")
+    born = world.infant.date_of_birth
+    data = {
+        "name": "Intruder",
+        "date_of_birth": born.isoformat() if born else "",
+        "assigned_clinician_id": str(world.users["colleague"].id),
+        "invitee_note": "Intruder",
+    }
+    engine = app.extensions["parentapp.engine"]
+    before = snapshot(engine)
+
+    response = client.post(f"/families/{world.family1.id}/{action}", data=data)
+
+    assert response.status_code == 404
+    after = snapshot(engine)
+    assert len(after.pop("audit_event")) == len(before.pop("audit_event")) + 1
+    assert after == before
+
+
+def test_carer_cannot_read_own_familys_clinician_page(
+    app: Flask, db: Session, world: World
+) -> None:
+    """The family page is the team's record; a carer of that very family is refused it."""
+    client = client_for(app, world, "owning_carer")
+
+    response = client.get(f"/families/{world.family1.id}")
+
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "Family One" not in html
+    assert world.users["co_carer"].display_name not in html
+    events = denied_events(db, world.users["owning_carer"].id)
+    assert [e.detail for e in events] == [f"role GET /families/{world.family1.id}"]

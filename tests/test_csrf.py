@@ -1,0 +1,183 @@
+"""CSRF: with protection on, every POST route refuses a form without its token and changes
+nothing; the same form with the token from the page goes through.
+
+The POST routes come from the app's url_map, so a new one fails here until it has a case.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from parentapp.config import Settings
+from parentapp.db import utcnow
+from tests.conftest import csrf_token
+from tests.factories import PASSWORD, Factory
+from tests.test_access_matrix import MATRIX
+from tests.world import World, build_url, build_world, client_for, route_methods, snapshot
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.with_(csrf_enabled=True)
+
+
+@pytest.fixture
+def world(make: Factory) -> World:
+    return build_world(make)
+
+
+@dataclass(frozen=True)
+class Case:
+    actor: str  # who may legitimately send this form (see tests.world)
+    page: str  # the endpoint whose page carries the form, and so the token
+    form: Callable[[World], dict[str, Any]]  # a submission that succeeds with its token
+    changes_db: bool = True  # joining by code only remembers the invitation in the session
+    prepare: Callable[[FlaskClient, World], object] | None = None
+
+
+def _open_invitation(client: FlaskClient, world: World) -> object:
+    return client.get(f"/join/{world.invitation_code}")
+
+
+def _recent_birth() -> str:
+    return (utcnow().date() - timedelta(days=10)).isoformat()
+
+
+CASES: dict[str, Case] = {
+    "accounts.login": Case(
+        "anonymous",
+        "accounts.login",
+        lambda w: {"email": w.users["lead"].email, "password": PASSWORD},
+    ),
+    "accounts.logout": Case("assigned_clinician", "families.caseload", lambda _w: {}),
+    "families.join": Case(
+        "anonymous", "families.join", lambda w: {"code": w.invitation_code}, changes_db=False
+    ),
+    "families.join_about": Case(
+        "anonymous",
+        "families.join_about",
+        lambda _w: {
+            "display_name": "Sam",
+            "carer_role": "co_parent",
+            "email": "sam@example.org",
+            "password": "a long pass phrase",
+            "confirm": "a long pass phrase",
+        },
+        prepare=_open_invitation,
+    ),
+    "families.consent": Case("unconsented_carer", "families.consent", lambda _w: {"agree": "y"}),
+    "families.new_family": Case(
+        "assigned_clinician",
+        "families.new_family",
+        lambda w: {
+            "label": "Family Three",
+            "assigned_clinician_id": w.users["assigned_clinician"].id,
+            "infant_name": "Bo",
+            "date_of_birth": _recent_birth(),
+        },
+    ),
+    "families.add_infant": Case(
+        "assigned_clinician",
+        "families.family",
+        lambda _w: {"name": "Twin", "date_of_birth": _recent_birth()},
+    ),
+    "families.reassign": Case(
+        "assigned_clinician",
+        "families.family",
+        lambda w: {"assigned_clinician_id": w.users["colleague"].id},
+    ),
+    "families.invite": Case(
+        "assigned_clinician", "families.family", lambda _w: {"invitee_note": "Grandma"}
+    ),
+    "families.revoke_invitation": Case("assigned_clinician", "families.family", lambda _w: {}),
+    "teams.create_team": Case(
+        "admin", "teams.admin_home", lambda _w: {"name": "Team C", "time_zone": "Europe/Paris"}
+    ),
+    "teams.create_staff": Case(
+        "admin",
+        "teams.admin_home",
+        lambda w: {
+            "email": "newstaff@example.org",
+            "display_name": "New Staff",
+            "role": "clinician",
+            "team_id": w.team_a.id,
+            "password": "a long pass phrase",
+        },
+    ),
+    "teams.set_active": Case("admin", "teams.admin_home", lambda _w: {"active": "0"}),
+    "teams.settings": Case(
+        "lead", "teams.settings", lambda _w: {"invite_expiry_days": "7", "time_zone": "UTC"}
+    ),
+}
+
+POST_ROUTES = sorted(endpoint for endpoint, methods in route_methods().items() if "POST" in methods)
+
+
+def test_post_routes_found() -> None:
+    """Guards the generated list itself: a broken url_map reading would test nothing."""
+    assert {"accounts.login", "families.invite", "teams.create_staff"} <= set(POST_ROUTES)
+    assert set(CASES) <= set(POST_ROUTES), "CASES for routes that no longer take POST"
+
+
+def _arrange(app: Flask, world: World, endpoint: str) -> tuple[Case, FlaskClient, str]:
+    assert endpoint in CASES, f"POST route {endpoint} has no CSRF case: add one to CASES"
+    case = CASES[endpoint]
+    client = client_for(app, world, case.actor)
+    if case.prepare:
+        case.prepare(client, world)
+    url = build_url(app, endpoint, MATRIX[endpoint].args, world)
+    return case, client, url
+
+
+@pytest.mark.parametrize("endpoint", POST_ROUTES)
+def test_post_without_token_is_refused(app: Flask, world: World, endpoint: str) -> None:
+    case, client, url = _arrange(app, world, endpoint)
+    engine = app.extensions["parentapp.engine"]
+    before = snapshot(engine)
+
+    response = client.post(url, data=case.form(world))
+
+    assert response.status_code == 400, response.get_data(as_text=True)[:500]
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("endpoint", POST_ROUTES)
+def test_post_with_token_from_page_is_accepted(app: Flask, world: World, endpoint: str) -> None:
+    """The counterpart of the refusal: the same form, with its token, does its work."""
+    case, client, url = _arrange(app, world, endpoint)
+    page_url = build_url(app, case.page, MATRIX[case.page].args, world)
+    page = client.get(page_url)
+    assert page.status_code == 200, page_url
+    token = csrf_token(page.get_data(as_text=True))
+    assert token, f"no csrf_token on {page_url}"
+    engine = app.extensions["parentapp.engine"]
+    before = snapshot(engine)
+
+    response = client.post(url, data={**case.form(world), "csrf_token": token})
+
+    assert response.status_code in {200, 302}, response.get_data(as_text=True)[:2000]
+    if case.changes_db:
+        assert snapshot(engine) != before
+    else:
+        assert response.status_code == 302
+
+
+def test_token_of_another_session_is_refused(app: Flask, world: World) -> None:
+    mine = client_for(app, world, "assigned_clinician")
+    theirs = client_for(app, world, "colleague")
+    token = csrf_token(theirs.get("/clinic").get_data(as_text=True))
+    engine = app.extensions["parentapp.engine"]
+    before = snapshot(engine)
+
+    response = mine.post(
+        f"/families/{world.family1.id}/invitations", data={"csrf_token": token, "invitee_note": "x"}
+    )
+
+    assert token and response.status_code == 400
+    assert snapshot(engine) == before

@@ -1,0 +1,122 @@
+"""A small world of two teams, their staff, two families and their carers, shared by the
+access-matrix and CSRF tests, with helpers to log each actor in and to snapshot the database."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlmodel import SQLModel
+
+from parentapp import create_app
+from parentapp.accounts.models import Role, User
+from parentapp.config import Settings
+from parentapp.families.models import CarerRole, Family, Infant, Invitation
+from parentapp.teams.models import Team
+from tests.conftest import login
+from tests.factories import Factory
+
+# Who knocks on each door; the order is the column order of the access matrix.
+ACTORS = (
+    "anonymous",
+    "owning_carer",  # a carer of family 1
+    "co_carer",  # another carer of family 1
+    "other_family_carer",  # the carer of family 2 (same team)
+    "assigned_clinician",  # family 1's assigned clinician (team A)
+    "colleague",  # another clinician of team A
+    "other_team_clinician",  # a clinician of team B
+    "lead",  # team A's lead
+    "admin",
+)
+# Verbs that change nothing and verbs a browser never sends itself are not part of the matrix.
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class World:
+    team_a: Team
+    team_b: Team
+    family1: Family
+    family2: Family
+    infant: Infant
+    invitation: Invitation  # family 1's pending invitation
+    invitation_code: str
+    users: dict[str, User]  # every actor but "anonymous", plus "unconsented_carer"
+
+
+def build_world(make: Factory) -> World:
+    team_a = make.team("Team A")
+    team_b = make.team("Team B")
+    assigned = make.user(Role.CLINICIAN, team_a)
+    colleague = make.user(Role.CLINICIAN, team_a)
+    lead = make.user(Role.LEAD, team_a)
+    other_team_clinician = make.user(Role.CLINICIAN, team_b)
+    admin = make.user(Role.ADMIN)
+    family1 = make.family(team_a, assigned, label="Family One")
+    owning_carer = make.carer(family1, CarerRole.MOTHER)
+    co_carer = make.carer(family1, CarerRole.FATHER)
+    infant = make.infant(family1, name="Ada")
+    invitation, code = make.invitation(family1, by=assigned)
+    family2 = make.family(team_a, colleague, label="Family Two")
+    other_family_carer = make.carer(family2)
+    # Only the CSRF tests use this one: consenting is the change its POST makes.
+    unconsented = make.carer(family2, CarerRole.GRANDPARENT, consented=False)
+    users = {
+        "owning_carer": owning_carer,
+        "co_carer": co_carer,
+        "other_family_carer": other_family_carer,
+        "assigned_clinician": assigned,
+        "colleague": colleague,
+        "other_team_clinician": other_team_clinician,
+        "lead": lead,
+        "admin": admin,
+        "unconsented_carer": unconsented,
+    }
+    return World(team_a, team_b, family1, family2, infant, invitation, code, users)
+
+
+def client_for(app: Flask, world: World, actor: str) -> FlaskClient:
+    """A fresh client, logged in through the real form unless the actor is anonymous."""
+    client = app.test_client()
+    if actor != "anonymous":
+        login(client, world.users[actor].email)
+    return client
+
+
+UrlArgs = Callable[[World], dict[str, Any]]
+
+
+def build_url(app: Flask, endpoint: str, args: UrlArgs, world: World) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **args(world))
+
+
+@cache
+def route_methods() -> dict[str, frozenset[str]]:
+    """Every endpoint of the app (but static) with its methods, read when tests are collected.
+
+    ``create_app`` touches neither the database nor the network, so an in-memory URL is enough.
+    """
+    app = create_app(Settings(env="testing", database_url="sqlite://"))
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            routes.setdefault(rule.endpoint, set()).update(
+                (rule.methods or set()) - IGNORED_METHODS
+            )
+    app.extensions["parentapp.engine"].dispose()
+    return {endpoint: frozenset(methods) for endpoint, methods in routes.items()}
+
+
+def snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table; a session's "last seen" touch is not a change."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name != "last_seen_at"]
+            rows = connection.execute(sa.select(*columns).order_by(*table.primary_key)).all()
+            tables[table.name] = [tuple(row) for row in rows]
+    return tables
