@@ -2,18 +2,27 @@
 
 from parentapp.accounts.models import LoginSession, Role, User
 from parentapp.audit.models import AuditEvent
+from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
-from parentapp.teams.models import Team
+from parentapp.instruments.models import ImportedDefinition
+from parentapp.teams.models import CrisisContact, Team
+from parentapp.triage.models import Flag, FlagEvent
 
 __all__ = [
     "AuditEvent",
     "Carer",
     "CarerRole",
+    "CheckIn",
+    "CrisisContact",
     "Family",
+    "Flag",
+    "FlagEvent",
+    "ImportedDefinition",
     "Infant",
     "Invitation",
     "LoginSession",
     "Role",
+    "Schedule",
     "Team",
     "User",
 ]

@@ -1,0 +1,88 @@
+"""Flags raised by the rules, and the history of each flag."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from parentapp.db import UTCDateTime, utcnow
+
+
+class Severity(enum.StrEnum):
+    URGENT = "urgent"
+    CONCERN = "concern"
+    INFO = "info"
+
+
+class Category(enum.StrEnum):
+    SELF_HARM = "self_harm"
+    HARM_TO_BABY = "harm_to_baby"
+    MOOD = "mood"
+    ANXIETY = "anxiety"
+    DETERIORATION = "deterioration"
+    CONTACT_REQUEST = "contact_request"
+    DISENGAGEMENT = "disengagement"
+
+
+class FlagState(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "closed"
+
+
+class Flag(SQLModel, table=True):
+    """A concern about one carer that a clinician must see, own and close.
+
+    At most one flag per carer and category is not closed: a repeat trigger updates it
+    (the partial unique index makes that hold even when two check-ins race).
+    """
+
+    __tablename__ = "flag"
+    __table_args__ = (
+        sa.Index(
+            "uq_flag_live_per_category",
+            "carer_id",
+            "category",
+            unique=True,
+            sqlite_where=sa.text("state != 'closed'"),
+            postgresql_where=sa.text("state != 'closed'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    family_id: int = Field(foreign_key="family.id", index=True)
+    carer_id: int = Field(foreign_key="carer.id", index=True)
+    # The clinician who owns it: the family's assigned clinician when it was raised.
+    owner_id: int = Field(foreign_key="user_account.id", index=True)
+    category: str = Field(max_length=32)
+    severity: str = Field(max_length=16, index=True)
+    safeguarding: bool = Field(default=False)
+    rule_id: str = Field(max_length=64)
+    ruleset_version: str = Field(max_length=32)
+    state: str = Field(default=FlagState.OPEN.value, max_length=16, index=True)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_triggered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    trigger_count: int = Field(default=1)
+    # The latest check-in that triggered it (None for disengagement).
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    # What triggered it: {"answers": {linkId: code}, "scores": {...}, "missed": n, ...}.
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FlagEvent(SQLModel, table=True):
+    """One change in a flag's life: opened, retriggered, acknowledged, closed, escalated."""
+
+    __tablename__ = "flag_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    flag_id: int = Field(foreign_key="flag.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kind: str = Field(max_length=32)
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    rule_id: str | None = Field(default=None, max_length=64)
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    note: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
