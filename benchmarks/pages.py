@@ -44,14 +44,18 @@ def main() -> None:
     args = parser.parse_args()
     url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     # CSRF off so the benchmark can log in without scraping tokens; everything else as shipped.
-    settings = Settings(env="testing", database_url=url, ratelimit_enabled=False, csrf_enabled=False)
+    settings = Settings(
+        env="testing", database_url=url, ratelimit_enabled=False, csrf_enabled=False
+    )
     command.upgrade(alembic_config(url), "head")
     app = create_app(settings)
     with app.app_context(), session_scope(app) as session:
         load_demo(session)
 
     hasher = make_hasher(Settings())
-    report("argon2id hash (production params)", timed(lambda: hasher.hash("a long pass phrase"), 10))
+    report(
+        "argon2id hash (production params)", timed(lambda: hasher.hash("a long pass phrase"), 10)
+    )
 
     anon = app.test_client()
     for path in ("/healthz", "/login", "/join", "/static/css/app.css"):
@@ -66,7 +70,11 @@ def main() -> None:
         client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
         for path in paths:
             size = len(client.get(path).data)
-            report(f"GET {path} ({email.split('@')[0]})", timed(lambda p=path, c=client: c.get(p), args.requests), size)
+            report(
+                f"GET {path} ({email.split('@')[0]})",
+                timed(lambda p=path, c=client: c.get(p), args.requests),
+                size,
+            )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from parentapp.db import UTCDateTime, utcnow
 
 class ImportedDefinition(SQLModel, table=True):
     __tablename__ = "imported_definition"
-    __table_args__ = (sa.UniqueConstraint("instrument_id", "version", name="uq_imported_definition"),)
+    __table_args__ = (
+        sa.UniqueConstraint("instrument_id", "version", name="uq_imported_definition"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     instrument_id: str = Field(max_length=64)

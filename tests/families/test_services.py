@@ -15,11 +15,11 @@ from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
 from parentapp.families.models import Carer, CarerRole, Family, Invitation
 from parentapp.families.services import (
-    earliest_birth_date,
     MAX_DUE_AHEAD,
     InvitationError,
     check_infant_dates,
     create_invitation,
+    earliest_birth_date,
     find_invitation,
     join_family,
     revoke_invitation,
