@@ -8,13 +8,24 @@ straight translation: ``link_id`` is linkId, an answer option's ``weight`` is it
 import enum
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from parentapp.families.models import CarerRole
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def located(path: str, message: str) -> PydanticCustomError:
+    """A cross-reference error that names the field it is about.
+
+    Pydantic locates field errors itself, but a model validator's errors sit at the model; the
+    registry appends ``path`` (from the error's context) so a malformed file's report still
+    points at e.g. ``items.3.enable_when.0.question``.
+    """
+    return PydanticCustomError("definition", "{message}", {"path": path, "message": message})
 
 
 class LicenceStatus(enum.StrEnum):
@@ -60,27 +71,58 @@ class ItemType(enum.StrEnum):
     DISPLAY = "display"
 
 
+class Tag(enum.StrEnum):
+    """Safety meanings the flag rules match on. A closed list: a misspelt tag would silently
+    switch a safety rule off, so an unknown one is refused when the definition loads."""
+
+    SELF_HARM = "self_harm"
+    HARM_TO_BABY = "harm_to_baby"
+    CONTACT_REQUEST = "contact_request"
+    NOTE = "note"
+
+
+# The item type each tag needs, so a rule can rely on the shape of the answer it reads.
+TAG_TYPES: dict[Tag, ItemType] = {
+    Tag.SELF_HARM: ItemType.CHOICE,
+    Tag.HARM_TO_BABY: ItemType.CHOICE,
+    Tag.CONTACT_REQUEST: ItemType.BOOLEAN,
+    Tag.NOTE: ItemType.TEXT,
+}
+
+
 class Item(Strict):
     link_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
     text: str = Field(min_length=1)
     type: ItemType
     # Choice items name one of the definition's answer sets.
     answer_set: str | None = None
+    # Ignored for display items, which take no answer.
     required: bool = True
     enable_when: tuple[EnableWhen, ...] = ()
+    # With several conditions: shown when all hold, or when any does (FHIR enableBehavior).
+    enable_behavior: Literal["all", "any"] = "all"
     # Safety meaning of an item, used by the flag rules: "self_harm", "harm_to_baby",
     # "contact_request", "note". Rules never match on wording, only on these tags.
-    tags: tuple[str, ...] = ()
+    # A boolean item that is not required means "false" when left unanswered.
+    tags: tuple[Tag, ...] = ()
     # Asked about one particular baby (bonding): the check-in records which.
     about_infant: bool = False
-    max_length: int | None = None
+    # Longest answer accepted, in characters (text items only).
+    max_length: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
-    def _answer_set_matches_type(self) -> Self:
+    def _fields_match_type(self) -> Self:
         if self.type == ItemType.CHOICE and not self.answer_set:
-            raise ValueError("a choice item needs an answer_set")
+            raise located("answer_set", "a choice item needs an answer_set")
         if self.type != ItemType.CHOICE and self.answer_set:
-            raise ValueError("only choice items have an answer_set")
+            raise located("answer_set", "only choice items have an answer_set")
+        if self.max_length is not None and self.type != ItemType.TEXT:
+            raise located("max_length", "only text items have a max_length")
+        for index, tag in enumerate(self.tags):
+            if TAG_TYPES[tag] != self.type:
+                raise located(
+                    f"tags.{index}", f"tag {tag.value!r} belongs on a {TAG_TYPES[tag].value} item"
+                )
         return self
 
 
@@ -92,7 +134,7 @@ class MissingRule(Strict):
     More missing than that: the scale has no score.
     """
 
-    max_missing: int = 0
+    max_missing: int = Field(default=0, ge=0)
     prorate: bool = False
 
 
@@ -124,12 +166,27 @@ class Scale(Strict):
     reliable_change_source: str | None = None
     # Flag category when the cutoff or reliable change is met ("mood", "anxiety", ...).
     category: str | None = None
+    # Where the band labels come from; ``bands_validated`` is false for descriptions of our own
+    # that no study has tested (shown as such beside the band).
+    bands_source: str | None = None
+    bands_validated: bool = True
 
     @model_validator(mode="after")
-    def _reverse_subset(self) -> Self:
-        unknown = set(self.reverse) - set(self.items)
-        if unknown:
-            raise ValueError(f"reverse items not in the scale: {sorted(unknown)}")
+    def _consistent(self) -> Self:
+        if not self.items:
+            raise located("items", "a scale needs at least one item")
+        if len(set(self.items)) != len(self.items):
+            raise located("items", "a scale repeats an item")
+        for index, link_id in enumerate(self.reverse):
+            if link_id not in self.items:
+                raise located(f"reverse.{index}", f"reverse item {link_id!r} is not in the scale")
+        if self.missing.max_missing >= len(self.items):
+            raise located("missing.max_missing", "must be fewer than the scale's items")
+        mins = [band.min for band in self.bands]
+        if mins != sorted(set(mins)):
+            raise located("bands", "bands must be listed by rising min, each min once")
+        if self.reliable_change is not None and self.reliable_change <= 0:
+            raise located("reliable_change", "must be above zero")
         return self
 
 
@@ -153,56 +210,89 @@ class Definition(Strict):
     items: tuple[Item, ...]
     scales: tuple[Scale, ...] = ()
 
-    @field_validator("answer_sets")
-    @classmethod
-    def _codes_unique(
-        cls, value: dict[str, tuple[AnswerOption, ...]]
-    ) -> dict[str, tuple[AnswerOption, ...]]:
-        for name, options in value.items():
+    @model_validator(mode="after")
+    def _answer_sets_ordered(self) -> Self:
+        for name, options in self.answer_sets.items():
+            if not options:
+                raise located(f"answer_sets.{name}", "an answer set needs options")
             codes = [o.code for o in options]
             if len(set(codes)) != len(codes):
-                raise ValueError(f"answer set {name!r} repeats a code")
+                raise located(f"answer_sets.{name}", "repeats a code")
             weights = [o.weight for o in options]
             if weights != sorted(weights):
                 # Order is meaning: lowest to highest, so right-to-left layouts cannot scramble it.
-                raise ValueError(
-                    f"answer set {name!r} must list options from lowest to highest weight"
+                raise located(
+                    f"answer_sets.{name}", "options must be listed from lowest to highest weight"
                 )
-        return value
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:
-        ids = [item.link_id for item in self.items]
-        if len(set(ids)) != len(ids):
-            raise ValueError("items repeat a link_id")
-        known = set(ids)
-        for item in self.items:
-            if item.answer_set and item.answer_set not in self.answer_sets:
-                raise ValueError(
-                    f"item {item.link_id!r} names unknown answer_set {item.answer_set!r}"
-                )
-            for condition in item.enable_when:
-                if condition.question not in known:
-                    raise ValueError(
-                        f"item {item.link_id!r} depends on unknown item {condition.question!r}"
-                    )
-        by_id = {item.link_id: item for item in self.items}
-        for scale in self.scales:
-            for link_id in scale.items:
-                if link_id not in by_id or by_id[link_id].type != ItemType.CHOICE:
-                    raise ValueError(
-                        f"scale {scale.id!r} names {link_id!r}, which is not a choice item"
-                    )
         if "en" not in self.languages:
-            raise ValueError("languages must include 'en', the source language")
+            raise located("languages", "must include 'en', the source language")
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.link_id in seen:
+                raise located(f"items.{index}.link_id", f"repeats link_id {item.link_id!r}")
+            seen.add(item.link_id)
+            if item.answer_set and item.answer_set not in self.answer_sets:
+                raise located(
+                    f"items.{index}.answer_set", f"names unknown answer set {item.answer_set!r}"
+                )
+        by_id = {item.link_id: item for item in self.items}
+        for index, item in enumerate(self.items):
+            for number, condition in enumerate(item.enable_when):
+                self._check_condition(f"items.{index}.enable_when.{number}", item, condition, by_id)
+        scale_ids: set[str] = set()
+        reversed_items = {link_id for scale in self.scales for link_id in scale.reverse}
+        for index, scale in enumerate(self.scales):
+            for number, link_id in enumerate(scale.items):
+                if link_id in reversed_items and link_id not in scale.reverse:
+                    # An item's scored value (what safety rules compare) must not depend on
+                    # which scale is asking.
+                    raise located(
+                        f"scales.{index}.items.{number}",
+                        f"{link_id!r} is reverse-scored in another scale but not in this one",
+                    )
+            if scale.id in scale_ids:
+                raise located(f"scales.{index}.id", f"repeats scale id {scale.id!r}")
+            scale_ids.add(scale.id)
+            for number, link_id in enumerate(scale.items):
+                if link_id not in by_id or by_id[link_id].type != ItemType.CHOICE:
+                    raise located(
+                        f"scales.{index}.items.{number}", f"{link_id!r} is not a choice item"
+                    )
         return self
+
+    @staticmethod
+    def _check_condition(
+        path: str, item: Item, condition: EnableWhen, by_id: dict[str, Item]
+    ) -> None:
+        other = by_id.get(condition.question)
+        if other is None or other.link_id == item.link_id:
+            raise located(f"{path}.question", f"depends on unknown item {condition.question!r}")
+        if list(by_id).index(other.link_id) > list(by_id).index(item.link_id):
+            # Answers are judged in order, so an item may only depend on one asked before it.
+            raise located(f"{path}.question", f"depends on later item {other.link_id!r}")
+        if other.type == ItemType.CHOICE and not isinstance(condition.answer, int):
+            raise located(f"{path}.answer", "compare a choice item with an answer weight")
+        if other.type == ItemType.BOOLEAN and condition.answer not in ("true", "false"):
+            raise located(f"{path}.answer", 'compare a boolean item with "true" or "false"')
+        if other.type == ItemType.BOOLEAN and condition.operator not in ("=", "!="):
+            raise located(f"{path}.operator", "a boolean item is compared with = or !=")
+        if other.type in (ItemType.TEXT, ItemType.DISPLAY):
+            raise located(f"{path}.question", "only choice and boolean items can be depended on")
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.id, self.version)
 
     def item(self, link_id: str) -> Item:
-        return next(i for i in self.items if i.link_id == link_id)
+        """:raises KeyError: no item has this link_id."""
+        for item in self.items:
+            if item.link_id == link_id:
+                return item
+        raise KeyError(link_id)
 
     def options(self, item: Item) -> tuple[AnswerOption, ...]:
         return self.answer_sets[item.answer_set] if item.answer_set else ()
