@@ -1,15 +1,18 @@
-"""Periodic jobs run by the worker. Each job is a function of (app) returning nothing.
+"""Periodic jobs run by the worker. Each job is a function of (app) returning an optional
+one-line summary of what it did (printed by ``flask jobs run-once``).
 
 Later domains register their jobs here (escalation, disengagement, reminders, digests).
 """
 
+import logging
 from collections.abc import Callable
 
 from flask import Flask
 
 from parentapp.db import utcnow
 
-Job = Callable[[Flask], None]
+Job = Callable[[Flask], str | None]
+log = logging.getLogger(__name__)
 
 
 def _expire_login_sessions(app: Flask) -> None:
@@ -30,12 +33,36 @@ def _expire_login_sessions(app: Flask) -> None:
         session.commit()
 
 
-JOBS: tuple[Job, ...] = (_expire_login_sessions,)
+def _check_disengagement(app: Flask) -> str:
+    """Raise disengagement flags for carers who have stopped checking in."""
+    from parentapp.triage.jobs import check_disengagement
+
+    return check_disengagement(app)
 
 
-def run_jobs_once(app: Flask) -> int:
-    """Run every periodic job once; returns how many ran."""
+JOBS: tuple[Job, ...] = (_expire_login_sessions, _check_disengagement)
+
+
+def job_name(job: Job) -> str:
+    return getattr(job, "__name__", repr(job)).lstrip("_")
+
+
+def run_jobs_once(app: Flask, report: Callable[[str, str | None], None] | None = None) -> int:
+    """Run every periodic job once; returns how many finished without an error.
+
+    ``report`` is called after each job with its name and summary. A job that fails is logged
+    and reported, and the others still run: one broken job must not stop escalations.
+    """
+    finished = 0
     with app.app_context():
         for job in JOBS:
-            job(app)
-    return len(JOBS)
+            try:
+                summary = job(app)
+            except Exception:
+                log.exception("job %s failed", job_name(job))
+                summary = "failed (see the log)"
+            else:
+                finished += 1
+            if report is not None:
+                report(job_name(job), summary)
+    return finished

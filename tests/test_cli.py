@@ -229,7 +229,7 @@ def test_worker_once_runs_the_jobs_and_stops(runner: Runner, restore_signal_hand
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "worker: started" in result.output
-    assert "worker: ran" in result.output
+    assert "job(s) finished" in result.output
     assert result.output.strip().endswith("worker: stopped")
 
 
@@ -244,3 +244,24 @@ def test_db_current_shows_the_head_revision(runner: Runner, db: Session):
     output = _ok(runner.invoke(args=["db", "current"]))
     assert head in output
     assert "(head)" in output
+
+
+def test_a_failing_job_does_not_stop_the_others(runner: Runner, monkeypatch: pytest.MonkeyPatch):
+    """One broken job is reported and the rest still run; run-once then exits non-zero."""
+    from parentapp import jobs
+
+    ran: list[str] = []
+
+    def broken(_app):
+        raise RuntimeError("boom")
+
+    def healthy(_app):
+        ran.append("healthy")
+        return "fine"
+
+    monkeypatch.setattr(jobs, "JOBS", (broken, healthy))
+    result = runner.invoke(["jobs", "run-once"])
+    assert ran == ["healthy"], result.output
+    assert "broken: failed" in result.output
+    assert "healthy: fine" in result.output
+    assert result.exit_code != 0

@@ -1,0 +1,163 @@
+"""The flag rules, as data: what raises a flag, how urgent it is, and why (with a source).
+
+Rules never match on an item's wording, only on the safety tags and scale properties a
+definition declares, so a new instrument or language needs no change here. Changing a rule
+means changing ``RULESET_VERSION``: every check-in and flag records the version that judged it.
+
+Nothing here is clinical sign-off: the thresholds need approval from the team's Clinical Safety
+Officer and clinical lead (docs/clinical-safety.md).
+"""
+
+import enum
+from dataclasses import dataclass
+
+from parentapp.i18n import N_
+from parentapp.triage.models import Category, Severity
+
+RULESET_VERSION = "2026.11.1"
+
+
+class Check(enum.StrEnum):
+    """The kinds of test a rule can make; ``evaluate`` has one small function per kind."""
+
+    # Any answer on an item carrying ``tag`` whose scored value (the option's weight,
+    # reverse-scoring applied) is at least ``threshold``.
+    TAGGED_VALUE_AT_LEAST = "tagged_value_at_least"
+    # An item carrying ``tag`` answered exactly ``answer``.
+    TAGGED_ANSWER_IS = "tagged_answer_is"
+    # A scale's value at or above its cut-off for the carer's role.
+    SCALE_AT_CUTOFF = "scale_at_cutoff"
+    # A scale's value minus the carer's own baseline at or above the scale's reliable change.
+    RISE_FROM_BASELINE = "rise_from_baseline"
+    # Consecutive missed check-ins at or above the team's threshold, lowered after a flag.
+    MISSED_CHECKINS = "missed_checkins"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: Check
+    severity: Severity
+    # None: the category comes from the scale that met the rule ("mood", "anxiety").
+    category: Category | None
+    safeguarding: bool
+    # For the clinician, marked for translation and translated where it is shown.
+    reason: str
+    source: str
+    tag: str | None = None
+    threshold: int | None = None
+    answer: str | None = None
+    # MISSED_CHECKINS: how much lower the threshold is when the carer has a recent or live flag,
+    # and the lowest it can go.
+    lowered_by_recent_flag: int = 0
+    minimum: int = 1
+
+
+SELF_HARM_ANY = Rule(
+    id="self-harm-any",
+    check=Check.TAGGED_VALUE_AT_LEAST,
+    severity=Severity.URGENT,
+    category=Category.SELF_HARM,
+    safeguarding=False,
+    reason=N_("Answered above “not at all” on a question about thoughts of self-harm."),
+    source=(
+        "Any answer other than 'not at all' on PHQ-9 item 9 needs follow-up (AACN; "
+        "research/clinical-facts.md §1.3); the same rule for our weekly check-in's self-harm "
+        "item. A negative answer does not mean the person is safe (VA study, §1.3)."
+    ),
+    tag="self_harm",
+    threshold=1,
+)
+
+HARM_TO_BABY_ANY = Rule(
+    id="harm-to-baby-any",
+    check=Check.TAGGED_VALUE_AT_LEAST,
+    severity=Severity.URGENT,
+    category=Category.HARM_TO_BABY,
+    safeguarding=True,
+    reason=N_("Answered above “not at all” on a question about thoughts of harming the baby."),
+    source=(
+        "Thoughts of harming the baby are a child-safeguarding signal as well as a mental "
+        "health one and need their own pathway (PBQ items 18/24; research/clinical-facts.md "
+        "§2.3); PRODUCT.md §5."
+    ),
+    tag="harm_to_baby",
+    threshold=1,
+)
+
+SCORE_AT_CUTOFF = Rule(
+    id="score-at-cutoff",
+    check=Check.SCALE_AT_CUTOFF,
+    severity=Severity.CONCERN,
+    category=None,
+    safeguarding=False,
+    reason=N_("A total at or above the screening cut-off for this carer's role."),
+    source=(
+        "Each scale's cut-off and its citation live in the instrument definition (PHQ-9 ≥10, "
+        "Kroenke 2010; GAD-7 ≥10, Spitzer 2006), with lower cut-offs per carer role where the "
+        "evidence differs (research/clinical-facts.md §1)."
+    ),
+)
+
+RELIABLE_DETERIORATION = Rule(
+    id="reliable-deterioration",
+    check=Check.RISE_FROM_BASELINE,
+    severity=Severity.CONCERN,
+    category=Category.DETERIORATION,
+    safeguarding=False,
+    reason=N_("A rise from this carer's own baseline larger than measurement error."),
+    source=(
+        "Reliable change per scale in the definition (PHQ-9 5 points, Löwe 2004; GAD-7 "
+        "4 points, Toussaint 2020 and the NHS Talking Therapies rule; research/clinical-facts.md "
+        "§3.1). Baseline: the carer's first scored check-in of that instrument, so a slow drift "
+        "cannot move the reference point. Hysteresis: after a deterioration flag for a scale is "
+        "closed, the rule stays quiet for that scale until a check-in scores below baseline + "
+        "reliable change again; a live flag is updated rather than duplicated."
+    ),
+)
+
+CONTACT_REQUESTED = Rule(
+    id="contact-requested",
+    check=Check.TAGGED_ANSWER_IS,
+    severity=Severity.CONCERN,
+    category=Category.CONTACT_REQUEST,
+    safeguarding=False,
+    reason=N_("Asked to be contacted by their clinician."),
+    source="PRODUCT.md §5: a request to be contacted is a concern the clinician must answer.",
+    tag="contact_request",
+    answer="true",
+)
+
+DISENGAGED = Rule(
+    id="disengaged",
+    check=Check.MISSED_CHECKINS,
+    severity=Severity.CONCERN,
+    category=Category.DISENGAGEMENT,
+    safeguarding=False,
+    reason=N_("Has missed several check-ins in a row."),
+    source=(
+        "Missing check-ins is informative, not 'no news' (Karin 2018; research/clinical-facts.md "
+        "§3.2). N consecutive misses, N being the team's setting (default 2); one fewer "
+        "(at least 1) when the last check-in raised a flag or a flag is still live (PRODUCT.md §5)."
+    ),
+    lowered_by_recent_flag=1,
+    minimum=1,
+)
+
+RULES: tuple[Rule, ...] = (
+    SELF_HARM_ANY,
+    HARM_TO_BABY_ANY,
+    SCORE_AT_CUTOFF,
+    RELIABLE_DETERIORATION,
+    CONTACT_REQUESTED,
+    DISENGAGED,
+)
+
+_BY_ID = {rule.id: rule for rule in RULES}
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.CONCERN: 1, Severity.URGENT: 2}
+
+
+def rule_by_id(rule_id: str) -> Rule | None:
+    """The rule with this id in the current ruleset (None for a retired rule)."""
+    return _BY_ID.get(rule_id)
