@@ -50,9 +50,15 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from parentapp import ops
     from parentapp.accounts.views import bp as accounts_bp
-    from parentapp.families import carer_views, views  # noqa: F401 - attach routes to the blueprint
+    from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
+    from parentapp.api.blueprint import bp as api_bp
+    from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
+    from parentapp.checkins import history_views  # noqa: F401 - attach routes
+    from parentapp.checkins.blueprint import bp as checkins_bp
+    from parentapp.families import carer_views, schedule_views, views  # noqa: F401 - attach routes
     from parentapp.families.blueprint import bp as families_bp
+    from parentapp.teams import settings_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.teams.views import bp as teams_bp
 
-    for blueprint in (ops.bp, accounts_bp, families_bp, teams_bp):
+    for blueprint in (ops.bp, accounts_bp, families_bp, teams_bp, api_bp, checkins_bp):
         app.register_blueprint(blueprint)

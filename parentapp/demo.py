@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import create_user, user_by_email
 from parentapp.db import utcnow
+from parentapp.demo_checkins import load_demo_checkins
 from parentapp.families import codes
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
 from parentapp.families.services import create_invitation
@@ -110,6 +111,7 @@ def load_demo(session: Session) -> list[str]:
                 )
                 session.commit()
             carer_logins.append(f"  carer ({role.value}, {label} family): {email}")
+    new_checkins = load_demo_checkins(session, team)
     # One pending invitation with a fresh code, replacing the one from the previous run.
     assert first_family is not None
     for old in session.exec(
@@ -131,4 +133,5 @@ def load_demo(session: Session) -> list[str]:
         *(f"  {role.value}: {email}" for email, _name, role in STAFF),
         *carer_logins,
         f"  invitation code for the {first_family.label} family: {code} (open /join)",
+        f"  {new_checkins} past check-ins added (Piotr has missed two: run `flask jobs run-once`)",
     ]

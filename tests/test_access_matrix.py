@@ -5,7 +5,8 @@ expected outcome per actor (columns in the order of ``tests.world.ACTORS``):
 
 * ``ok``: allowed. Any answer but 401, 403, 404, a server error or a redirect to log in;
   an empty POST may well answer 400 (the form is invalid) or 302.
-* ``login``: Flask-Login sends the visitor to ``/login?next=...``.
+* ``login``: Flask-Login sends the visitor to ``/login?next=...``; under ``/api/`` the answer is
+  a JSON 401 ``{"error": "unauthorized"}`` instead, since a redirect means nothing to a script.
 * ``403``: refused for the role (and audited).
 * ``404``: refused as if the object did not exist (another team's family), and audited.
 
@@ -50,6 +51,8 @@ CLINICAL = row("login     403   403   403          ok       ok        ok        
 FAMILY_1 = row("login     403   403   403          ok       ok        404        ok   403")
 ADMIN    = row("login     403   403   403          403      403       403        403  ok")
 LEAD     = row("login     403   403   403          403      403       403        ok   403")
+OWN      = row("login     ok    404   404          403      403       403        403  403")
+USER     = row("login     ok    ok    ok           ok       ok        ok         ok   ok")
 # fmt: on
 
 
@@ -90,11 +93,35 @@ MATRIX: dict[str, Entry] = {
     "teams.create_staff": Entry(POST, ADMIN),
     "teams.set_active": Entry(POST, ADMIN, lambda w: {"user_id": w.users["colleague"].id}),
     "teams.settings": Entry(BOTH, LEAD),
+    "teams.add_contact": Entry(POST, LEAD),
+    "teams.edit_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
+    "teams.remove_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
+    "teams.move_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
+    # A carer reaches only what was scheduled for them and their own check-ins.
+    "checkins.take": Entry(BOTH, OWN, lambda _w: {"instrument_id": "weekly"}),
+    "checkins.done": Entry(GET, OWN, lambda w: {"checkin_id": w.checkin.id}),
+    "checkins.history": Entry(GET, CARER),
+    "checkins.summary": Entry(GET, CARER),
+    "families.add_schedule": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
+    ),
+    "families.stop_schedule": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "schedule_id": w.schedule.id}
+    ),
+    "api.openapi": Entry(GET, OPEN),
+    "api.session": Entry(GET, USER),
+    "api.due_checkins": Entry(GET, CARER),
+    "api.instrument": Entry(GET, OWN, lambda _w: {"instrument_id": "weekly"}),
+    # An empty POST from a carer is a 400 (no Idempotency-Key): past the access check.
+    "api.submit_checkin": Entry(POST, CARER),
 }
 
 
 def outcome(response: TestResponse) -> str:
     status = response.status_code
+    if status == 401 and response.request.path.startswith("/api/"):
+        body = response.get_json(silent=True) or {}
+        return "login" if body.get("error") == "unauthorized" else "401"
     if status in {401, 403, 404} or status >= 500:
         return str(status)
     if 300 <= status < 400:

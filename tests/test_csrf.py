@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from parentapp.config import Settings
 from parentapp.db import utcnow
@@ -38,6 +39,18 @@ class Case:
     form: Callable[[World], dict[str, Any]]  # a submission that succeeds with its token
     changes_db: bool = True  # joining by code only remembers the invitation in the session
     prepare: Callable[[FlaskClient, World], object] | None = None
+    # A JSON API route: ``form`` is the JSON body, the token comes from the page's JSON
+    # (GET /api/v1/session) and goes in the X-CSRFToken header, and refusals are JSON.
+    api: bool = False
+
+
+def _post(
+    client: FlaskClient, url: str, case: Case, world: World, token: str | None = None
+) -> TestResponse:
+    if case.api:
+        headers = {"Idempotency-Key": "csrf-case", **({"X-CSRFToken": token} if token else {})}
+        return client.post(url, json=case.form(world), headers=headers)
+    return client.post(url, data={**case.form(world), **({"csrf_token": token} if token else {})})
 
 
 def _open_invitation(client: FlaskClient, world: World) -> object:
@@ -47,6 +60,11 @@ def _open_invitation(client: FlaskClient, world: World) -> object:
 def _recent_birth() -> str:
     return (utcnow().date() - timedelta(days=10)).isoformat()
 
+
+# The weekly check-in's required questions, answered "not at all" (form fields are item_<linkId>).
+WEEKLY_SCORED_ITEMS = (
+    "mood", "worry", "sleep", "coping", "support", "closeness", "self_harm", "harm_to_baby",
+)  # fmt: skip
 
 CASES: dict[str, Case] = {
     "accounts.login": Case(
@@ -111,7 +129,52 @@ CASES: dict[str, Case] = {
     ),
     "teams.set_active": Case("admin", "teams.admin_home", lambda _w: {"active": "0"}),
     "teams.settings": Case(
-        "lead", "teams.settings", lambda _w: {"invite_expiry_days": "7", "time_zone": "UTC"}
+        "lead",
+        "teams.settings",
+        lambda _w: {
+            "invite_expiry_days": "7",
+            "time_zone": "UTC",
+            "working_days": ["1", "2", "3"],
+            "working_start": "08:30",
+            "working_end": "16:30",
+            "missed_checkins_threshold": "3",
+        },
+    ),
+    "teams.add_contact": Case(
+        "lead", "teams.settings", lambda _w: {"name": "Crisis team", "phone": "0800 111 222"}
+    ),
+    "teams.edit_contact": Case(
+        "lead",
+        "teams.settings",
+        lambda w: {
+            f"contact-{w.crisis_contact.id}-name": "Crisis team",
+            f"contact-{w.crisis_contact.id}-phone": "0800 111 222",
+        },
+    ),
+    "teams.remove_contact": Case("lead", "teams.settings", lambda _w: {}),
+    "teams.move_contact": Case("lead", "teams.settings", lambda _w: {"direction": "down"}),
+    "checkins.take": Case(
+        "owning_carer",
+        "checkins.take",
+        lambda _w: {f"item_{link_id}": "0" for link_id in WEEKLY_SCORED_ITEMS},
+    ),
+    "families.add_schedule": Case(
+        "assigned_clinician",
+        "families.family",
+        lambda w: {
+            f"schedule-{w.schedule.carer_id}-instrument_id": "phq9",
+            f"schedule-{w.schedule.carer_id}-interval_days": "14",
+        },
+    ),
+    "families.stop_schedule": Case("assigned_clinician", "families.family", lambda _w: {}),
+    "api.submit_checkin": Case(
+        "owning_carer",
+        "api.session",
+        lambda _w: {
+            "instrument_id": "weekly",
+            "answers": dict.fromkeys(WEEKLY_SCORED_ITEMS, "0"),
+        },
+        api=True,
     ),
 }
 
@@ -140,10 +203,13 @@ def test_post_without_token_is_refused(app: Flask, world: World, endpoint: str) 
     engine = app.extensions["parentapp.engine"]
     before = snapshot(engine)
 
-    response = client.post(url, data=case.form(world))
+    response = _post(client, url, case, world)
 
     assert response.status_code == 400, response.get_data(as_text=True)[:500]
-    assert "This form has expired" in response.get_data(as_text=True)
+    if case.api:
+        assert response.get_json()["error"] == "csrf_failed"
+    else:
+        assert "This form has expired" in response.get_data(as_text=True)
     assert snapshot(engine) == before
 
 
@@ -154,14 +220,14 @@ def test_post_with_token_from_page_is_accepted(app: Flask, world: World, endpoin
     page_url = build_url(app, case.page, MATRIX[case.page].args, world)
     page = client.get(page_url)
     assert page.status_code == 200, page_url
-    token = csrf_token(page.get_data(as_text=True))
+    token = page.get_json()["csrf_token"] if case.api else csrf_token(page.get_data(as_text=True))
     assert token, f"no csrf_token on {page_url}"
     engine = app.extensions["parentapp.engine"]
     before = snapshot(engine)
 
-    response = client.post(url, data={**case.form(world), "csrf_token": token})
+    response = _post(client, url, case, world, token)
 
-    assert response.status_code in {200, 302}, response.get_data(as_text=True)[:2000]
+    assert response.status_code in {200, 201, 302}, response.get_data(as_text=True)[:2000]
     if case.changes_db:
         assert snapshot(engine) != before
     else:

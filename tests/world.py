@@ -9,13 +9,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from parentapp import create_app
 from parentapp.accounts.models import Role, User
+from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
-from parentapp.families.models import CarerRole, Family, Infant, Invitation
-from parentapp.teams.models import Team
+from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.teams.models import CrisisContact, Team
 from tests.conftest import login
 from tests.factories import Factory
 
@@ -45,6 +46,9 @@ class World:
     invitation: Invitation  # family 1's pending invitation
     invitation_code: str
     users: dict[str, User]  # every actor but "anonymous", plus "unconsented_carer"
+    schedule: Schedule  # the owning carer's weekly check-in
+    checkin: CheckIn  # one the owning carer sent
+    crisis_contact: CrisisContact  # team A's
 
 
 def build_world(make: Factory) -> World:
@@ -75,7 +79,45 @@ def build_world(make: Factory) -> World:
         "admin": admin,
         "unconsented_carer": unconsented,
     }
-    return World(team_a, team_b, family1, family2, infant, invitation, code, users)
+    schedule, checkin, contact = _checkins(make, owning_carer, team_a)
+    return World(
+        team_a,
+        team_b,
+        family1,
+        family2,
+        infant,
+        invitation,
+        code,
+        users,
+        schedule=schedule,
+        checkin=checkin,
+        crisis_contact=contact,
+    )
+
+
+def _checkins(
+    make: Factory, carer_user: User, team: Team
+) -> tuple[Schedule, CheckIn, CrisisContact]:
+    """The owning carer's weekly schedule and one check-in; a crisis contact for team A."""
+    session = make.session
+    carer = session.exec(select(Carer).where(Carer.user_id == carer_user.id)).one()
+    schedule = Schedule(carer_id=carer.id, instrument_id="weekly")
+    contact = CrisisContact(team_id=team.id, name="Local crisis line", phone="0800 000 000")
+    session.add_all([schedule, contact])
+    session.flush()
+    checkin = CheckIn(
+        carer_id=carer.id,
+        family_id=carer.family_id,
+        schedule_id=schedule.id,
+        instrument_id="weekly",
+        instrument_version="1.0",
+        ruleset_version="test",
+        locale="en",
+        answers={"mood": "0"},
+    )
+    session.add(checkin)
+    session.commit()
+    return schedule, checkin, contact
 
 
 def client_for(app: Flask, world: World, actor: str) -> FlaskClient:

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 (used by the offline PWA) and its OpenAPI document."""

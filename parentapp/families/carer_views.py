@@ -1,27 +1,23 @@
 """Carer pages: joining by invitation, consent, and the carer's home."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
-
-from flask import abort, flash, g, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from parentapp.accounts.models import User
-from parentapp.db import get_session
+from parentapp.checkins.queries import due_checkins
+from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.extensions import limiter
 from parentapp.families import queries, services
+from parentapp.families.access import carer_page
 from parentapp.families.blueprint import bp
 from parentapp.families.forms import CARER_ROLE_LABELS, CodeForm, ConsentForm, JoinForm
 from parentapp.families.models import Carer, CarerRole, Family
-from parentapp.security import role_required
 from parentapp.teams.models import Team
 
-F = TypeVar("F", bound=Callable[..., Any])
 JOIN_KEY = "join_invitation"
 
 
@@ -35,26 +31,6 @@ def _code_failed(response: Response) -> bool:
 code_limit = limiter.shared_limit(
     "10 per 15 minutes", scope="invitation-code", deduct_when=_code_failed
 )
-
-
-def carer_page(*, need_consent: bool = True) -> Callable[[F], F]:
-    """Carer-only pages; until the carer has agreed to the consent screen they are sent there."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        @role_required("carer")
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            carer = queries.carer_for_user(get_session(), current_user)
-            if carer is None:
-                abort(403)
-            if need_consent and carer.consented_at is None:
-                return redirect(url_for("families.consent"))
-            g.carer = carer
-            return view(*args, **kwargs)
-
-        return cast(F, wrapped)
-
-    return decorator
 
 
 def _accept_code(typed: str) -> Response:
@@ -150,10 +126,11 @@ def consent() -> Response | str:
 @bp.route("/home")
 @carer_page()
 def carer_home() -> str:
-    """The carer's home: their baby or babies and what is coming up."""
+    """The carer's home: what is due now, what is coming up, and their baby or babies."""
     carer: Carer = g.carer
     me: User = current_user
     infants = queries.infants_of(get_session(), carer.family_id)
+    due = due_checkins(get_session(), carer, utcnow())
     return render_template(
         "families/carer_home.html",
         me=me,
@@ -161,4 +138,6 @@ def carer_home() -> str:
         role_label=CARER_ROLE_LABELS[CarerRole(carer.carer_role)],
         infants=infants,
         team=_team_of(carer),
+        due_now=[item for item in due if item.is_due],
+        coming_up=[item for item in due if not item.is_due],
     )

@@ -90,7 +90,9 @@ class JoinForm(EmailMixin, FlaskForm):
         choices=choices((role.value, label) for role, label in CARER_ROLE_LABELS.items()),
         validators=[InputRequired(_l("Choose how you describe yourself."))],
     )
-    carer_role_other = StringField(_l("In your own words"), validators=[Optional(), Length(max=80)])
+    carer_role_other = StringField(
+        _l("If you chose Other: in your own words"), validators=[Optional(), Length(max=80)]
+    )
     # WTForms orders fields by creation, which would put the mixin's email first; a copy made
     # here keeps "About you" in reading order: name, role, then the login details.
     email = EmailMixin.email.field_class(*EmailMixin.email.args, **EmailMixin.email.kwargs)

@@ -1,5 +1,7 @@
 """Clinician pages: caseload, family record, infants and invitations."""
 
+from typing import cast
+
 import segno
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -10,10 +12,12 @@ from wtforms import SelectChoice
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
+from parentapp.checkins.forms import ScheduleForm
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.families import queries, services
 from parentapp.families.blueprint import bp
+from parentapp.families.checkins_section import checkins_section
 from parentapp.families.forms import FamilyForm, InfantForm, InvitationForm, ReassignForm
 from parentapp.forms import choices
 from parentapp.security import role_required
@@ -70,6 +74,12 @@ def new_family() -> Response | str:
     return render_template("families/new_family.html", form=form)
 
 
+def _schedule_forms(forms: dict[str, object]) -> dict[int, ScheduleForm]:
+    """A refused schedule form to show again as sent, by carer id."""
+    failed = forms.pop("schedule_forms", None)
+    return cast(dict[int, ScheduleForm], failed) if isinstance(failed, dict) else {}
+
+
 def _family_page(family_id: int, **forms: object) -> str:
     me = _me()
     session = get_session()
@@ -90,6 +100,7 @@ def _family_page(family_id: int, **forms: object) -> str:
     return render_template(
         "families/family.html",
         detail=detail,
+        checkins=checkins_section(session, detail, _schedule_forms(forms)),
         infant_form=forms.pop("infant_form", None) or InfantForm(formdata=None),
         invitation_form=forms.pop("invitation_form", None) or InvitationForm(formdata=None),
         reassign_form=reassign,

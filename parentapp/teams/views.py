@@ -13,14 +13,7 @@ from parentapp.errors import DomainError, apply_to_form
 from parentapp.forms import choices
 from parentapp.security import role_required
 from parentapp.teams import services
-from parentapp.teams.forms import (
-    STAFF_ROLE_LABELS,
-    ActiveForm,
-    StaffForm,
-    TeamForm,
-    TeamSettingsForm,
-)
-from parentapp.teams.models import Team
+from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm
 from parentapp.teams.queries import all_teams
 
 bp = Blueprint("teams", __name__, template_folder="templates")
@@ -121,29 +114,3 @@ def set_active(user_id: int) -> Response:
     else:
         flash(_("Account updated."), "success")
     return redirect(url_for("teams.admin_home"))
-
-
-@bp.route("/team/settings", methods=["GET", "POST"])
-@role_required("lead")
-def settings() -> Response | str:
-    """A team lead changes the team's settings."""
-    session = get_session()
-    team = session.get(Team, current_user.team_id)
-    if team is None:
-        abort(404)
-    form = TeamSettingsForm(obj=team)
-    if form.validate_on_submit():
-        try:
-            services.update_settings(
-                session=session,
-                actor=current_user,
-                team=team,
-                invite_expiry_days=form.invite_expiry_days.data or 0,
-                time_zone=form.time_zone.data or "",
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Team settings saved."), "success")
-            return redirect(url_for("teams.settings"))
-    return render_template("teams/settings.html", form=form, team=team)

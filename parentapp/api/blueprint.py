@@ -1,0 +1,10 @@
+"""The API blueprint; its views live in ``parentapp.api.views``."""
+
+from flask import Blueprint
+
+from parentapp.api import errors
+
+API_PREFIX = "/api/v1"
+
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+errors.register(bp)

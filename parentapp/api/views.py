@@ -1,0 +1,123 @@
+"""The API's views: thin, like the HTML ones. Read or call one service, answer JSON."""
+
+from typing import Any
+
+from flask import Response, g, jsonify, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from parentapp.api import payloads, serialize
+from parentapp.api.auth import carer_required, checkin_limit, login_required, user_key
+from parentapp.api.blueprint import bp
+from parentapp.api.errors import ApiError
+from parentapp.api.openapi import document
+from parentapp.checkins import services
+from parentapp.checkins.models import CheckIn, Schedule
+from parentapp.checkins.queries import due_checkins, raised_urgent_flag, team_of
+from parentapp.db import get_session, utcnow
+from parentapp.errors import NotFoundError
+from parentapp.extensions import limiter
+from parentapp.families.models import Carer
+from parentapp.families.queries import infants_of
+from parentapp.instruments.registry import UnknownInstrumentError, load_registry
+from parentapp.teams.contacts import contacts_for_carers
+from parentapp.teams.hours import of_team
+
+
+@bp.get("/openapi.json", endpoint="openapi")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document describing this API."""
+    return jsonify(document())
+
+
+@bp.get("/session", endpoint="session")
+@login_required
+def session_info() -> Response:
+    """Who is logged in, and a CSRF token for the state-changing requests that follow."""
+    return jsonify(
+        {
+            "user": {
+                "display_name": current_user.display_name,
+                "role": current_user.role,
+                "locale": str(get_locale()),
+            },
+            "csrf_token": generate_csrf(),
+        }
+    )
+
+
+@bp.get("/checkins/due", endpoint="due_checkins")
+@carer_required
+def due() -> Response:
+    """The carer's scheduled instruments, what is due now first."""
+    db = get_session()
+    items = due_checkins(db, g.carer, utcnow())
+    registry = load_registry(db)
+    versions = {
+        i.schedule.instrument_id: registry.get(i.schedule.instrument_id).version for i in items
+    }
+    return jsonify({"items": serialize.due_items(items, versions)})
+
+
+@bp.get("/instruments/<instrument_id>", endpoint="instrument")
+@carer_required
+def instrument(instrument_id: str) -> Response:
+    """An instrument the carer is scheduled to answer, in their language."""
+    db = get_session()
+    carer: Carer = g.carer
+    # Only what this carer is asked: the API must not reveal which instruments a team uses.
+    schedule = services.active_schedule(db, carer.id or 0, instrument_id)
+    if schedule is None:
+        raise NotFoundError("instrument")
+    try:
+        definition = load_registry(db).get(instrument_id)
+    except UnknownInstrumentError as error:
+        raise NotFoundError("instrument") from error
+    return jsonify(
+        serialize.instrument(
+            definition,
+            locale=str(get_locale()),
+            schedule=schedule,
+            infants=infants_of(db, carer.family_id),
+        )
+    )
+
+
+@bp.post("/checkins", endpoint="submit_checkin")
+@carer_required
+@limiter.limit(checkin_limit, key_func=user_key)
+def submit() -> tuple[Response, int]:
+    """Store a check-in; a retry with the same Idempotency-Key answers as the first one did."""
+    key = payloads.idempotency_key(request)
+    body = payloads.checkin_request(request)
+    db = get_session()
+    try:
+        result = services.submit_checkin(
+            session=db,
+            carer=g.carer,
+            instrument_id=body.instrument_id,
+            answers=body.answers,
+            infant_id=body.infant_id,
+            locale=str(get_locale()),
+            idempotency_key=key,
+        )
+    except services.AnswerError as error:
+        raise ApiError(422, "invalid_answers", error.message, errors=error.errors) from error
+    except services.IdempotencyMismatch as error:
+        raise ApiError(422, "idempotency_mismatch", error.message) from error
+    return jsonify(_checkin_body(result.checkin, g.carer)), 201 if result.created else 200
+
+
+def _checkin_body(checkin: CheckIn, carer: Carer) -> dict[str, Any]:
+    db = get_session()
+    team = team_of(db, carer)
+    schedule = db.get(Schedule, checkin.schedule_id) if checkin.schedule_id else None
+    urgent = raised_urgent_flag(db, checkin.id or 0)
+    return serialize.checkin(
+        checkin,
+        schedule=schedule,
+        urgent=urgent,
+        hours=of_team(team),
+        contacts=contacts_for_carers(db, team.id or 0) if urgent else (),
+    )

@@ -1,0 +1,152 @@
+"""Carer pages: answering a check-in, and what they see straight after."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel import Locale
+from babel.lists import format_list
+from flask import g, redirect, render_template, url_for
+from flask_babel import format_time, get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from parentapp.checkins import queries
+from parentapp.checkins.blueprint import bp, format_when
+from parentapp.checkins.forms import CheckInForm, checkin_form
+from parentapp.checkins.services import (
+    AnswerError,
+    IdempotencyMismatch,
+    active_schedule,
+    needs_infant_choice,
+    submit_checkin,
+)
+from parentapp.db import get_session, utcnow
+from parentapp.errors import NotFoundError
+from parentapp.families.access import carer_page
+from parentapp.families.models import Carer
+from parentapp.families.queries import infants_of
+from parentapp.instruments.registry import UnknownInstrumentError, load_registry
+from parentapp.instruments.schema import Definition, LicenceStatus
+from parentapp.teams.contacts import contacts_for_carers
+from parentapp.teams.forms import WEEKDAY_LABELS
+from parentapp.teams.hours import next_working_moment, of_team
+from parentapp.teams.models import Team
+
+
+def _definition(carer: Carer, instrument_id: str) -> Definition:
+    session = get_session()
+    if active_schedule(session, carer.id or 0, instrument_id) is None:
+        raise NotFoundError("schedule")
+    try:
+        return load_registry(session).get(instrument_id)
+    except UnknownInstrumentError as error:
+        raise NotFoundError("instrument") from error
+
+
+def _form(definition: Definition, carer: Carer) -> CheckInForm:
+    infants = infants_of(get_session(), carer.family_id)
+    form = checkin_form(definition, infants if needs_infant_choice(definition, infants) else None)
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
+    return form
+
+
+@bp.route("/checkins/<instrument_id>", methods=["GET", "POST"])
+@carer_page()
+def take(instrument_id: str) -> Response | str | tuple[str, int]:
+    """The whole questionnaire on one page; only instruments scheduled for this carer."""
+    carer: Carer = g.carer
+    definition = _definition(carer, instrument_id)
+    form = _form(definition, carer)
+    if form.validate_on_submit():
+        try:
+            result = submit_checkin(
+                session=get_session(),
+                carer=carer,
+                instrument_id=instrument_id,
+                answers=form.answers(),
+                infant_id=form.chosen_infant(),
+                locale=str(get_locale()),
+                idempotency_key=form.submission_key.data or None,
+            )
+        except AnswerError as error:
+            form.show_errors(error.errors)
+        except IdempotencyMismatch as error:
+            form.form_errors.append(error.message)
+            form.submission_key.data = secrets.token_urlsafe(24)
+        else:
+            return redirect(url_for("checkins.done", checkin_id=result.checkin.id))
+    page = render_template(
+        "checkins/take.html",
+        definition=definition,
+        form=form,
+        show_attribution=definition.licence.status != LicenceStatus.OWN,
+    )
+    return (page, 400) if form.is_submitted() else page
+
+
+@dataclass(frozen=True)
+class WhenSeen:
+    """When the clinician can first see what was just sent, for the carer's own words."""
+
+    in_hours: bool
+    at: datetime
+    # Where a day ends, so "until 17:00" can be said inside working hours.
+    closes: str
+    days: str
+    hours: str
+
+
+def describe_days(days: list[int], locale: Locale) -> str:
+    """ "Monday to Friday" for a run of three or more days, else the days listed."""
+    names = [str(WEEKDAY_LABELS[d]) for d in days]
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        return str(_("%(first)s to %(last)s", first=names[0], last=names[-1]))
+    return str(format_list(names, locale=locale))
+
+
+def when_seen(team: Team, now: datetime) -> WhenSeen:
+    hours = of_team(team)
+    at = next_working_moment(now, hours)
+    locale = get_locale()
+    days = describe_days(sorted(hours.days), locale)
+    closes = format_time(hours.end, "short")
+    return WhenSeen(
+        in_hours=at <= now,
+        at=at,
+        closes=closes,
+        days=days,
+        hours=_("%(start)s to %(end)s", start=format_time(hours.start, "short"), end=closes),
+    )
+
+
+@bp.route("/checkins/<int:checkin_id>/done")
+@carer_page()
+def done(checkin_id: int) -> str:
+    """Straight after sending: the safety screen after an urgent answer, else what is next."""
+    carer: Carer = g.carer
+    session = get_session()
+    checkin = queries.own_checkin(session, carer, checkin_id)
+    team = queries.team_of(session, carer)
+    now = utcnow()
+    seen = when_seen(team, now)
+    if queries.raised_urgent_flag(session, checkin.id or 0):
+        return render_template(
+            "checkins/safety.html",
+            contacts=contacts_for_carers(session, team.id or 0),
+            seen=seen,
+            seen_at=format_when(seen.at),
+        )
+    upcoming = [
+        item
+        for item in queries.due_checkins(session, carer, now)
+        if item.schedule.instrument_id == checkin.instrument_id
+    ]
+    return render_template(
+        "checkins/done.html",
+        checkin=checkin,
+        next_due=upcoming[0].next_due_at if upcoming else None,
+        seen=seen,
+        seen_at=format_when(seen.at),
+    )

@@ -1,0 +1,124 @@
+"""What clinicians set up: which questionnaire each carer is asked, and how often."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from parentapp.accounts.models import User
+from parentapp.audit.services import record
+from parentapp.checkins.models import Schedule
+from parentapp.checkins.queries import validated_for
+from parentapp.db import utcnow
+from parentapp.errors import DomainError, NotFoundError
+from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.instruments.registry import UnknownInstrumentError, load_registry
+from parentapp.instruments.schema import Definition
+
+INTERVAL_BOUNDS = (1, 28)
+
+
+def carer_of_family(session: Session, family: Family, carer_id: int) -> Carer:
+    """:raises NotFoundError: not a carer of this family."""
+    carer = session.get(Carer, carer_id)
+    if carer is None or carer.family_id != family.id:
+        raise NotFoundError("carer")
+    return carer
+
+
+def _offerable(session: Session, instrument_id: str) -> Definition:
+    registry = load_registry(session)
+    try:
+        definition = registry.get(instrument_id)
+    except UnknownInstrumentError as error:
+        raise DomainError(
+            _("Choose a questionnaire from the list."), field="instrument_id"
+        ) from error
+    if not definition.text_included:
+        raise DomainError(_("Choose a questionnaire from the list."), field="instrument_id")
+    return definition
+
+
+def _audit(session: Session, actor: User, action: str, schedule: Schedule) -> None:
+    record(
+        session=session,
+        action=action,
+        actor_id=actor.id,
+        target_type="carer",
+        target_id=schedule.carer_id,
+        detail=f"{schedule.instrument_id} every {schedule.interval_days}d"
+        + (" role-override" if schedule.role_override else ""),
+    )
+
+
+def add_schedule(
+    *,
+    session: Session,
+    actor: User,
+    family: Family,
+    carer_id: int,
+    instrument_id: str,
+    interval_days: int,
+    role_override: bool = False,
+    now: datetime | None = None,
+) -> Schedule:
+    """Ask a carer to complete an instrument every ``interval_days``, starting now.
+
+    A schedule the carer already has is changed (its interval, and the override) rather than
+    doubled; a stopped one starts again from now.
+
+    :raises NotFoundError: the carer is not in this family.
+    :raises DomainError: unknown instrument, interval out of bounds, or an instrument not
+        validated for the carer's role without the clinician's explicit override.
+    """
+    carer = carer_of_family(session, family, carer_id)
+    definition = _offerable(session, instrument_id)
+    low, high = INTERVAL_BOUNDS
+    if not low <= interval_days <= high:
+        raise DomainError(
+            _("Choose between %(min)s and %(max)s days.", min=low, max=high),
+            field="interval_days",
+        )
+    role = CarerRole(carer.carer_role)
+    override = not validated_for(definition, role)
+    if override and not role_override:
+        raise DomainError(
+            _(
+                "%(title)s is not validated for this carer's role. Tick the box to use it anyway.",
+                title=_(definition.short_title),
+            ),
+            field="role_override",
+        )
+    schedule = session.exec(
+        select(Schedule).where(
+            Schedule.carer_id == carer.id, Schedule.instrument_id == definition.id
+        )
+    ).first()
+    if schedule is None:
+        schedule = Schedule(
+            carer_id=carer.id or 0, instrument_id=definition.id, created_by_id=actor.id
+        )
+    if not schedule.active or schedule.id is None:
+        schedule.starts_at = now or utcnow()
+    schedule.active = True
+    schedule.interval_days = interval_days
+    # Recorded only when it was needed: the note beside the schedule must mean something.
+    schedule.role_override = override
+    session.add(schedule)
+    session.flush()
+    _audit(session, actor, "schedule.set", schedule)
+    session.commit()
+    return schedule
+
+
+def stop_schedule(*, session: Session, actor: User, family: Family, schedule_id: int) -> Schedule:
+    """Stop asking; past check-ins stay. :raises NotFoundError: not this family's schedule."""
+    schedule = session.get(Schedule, schedule_id)
+    if schedule is None:
+        raise NotFoundError("schedule")
+    carer_of_family(session, family, schedule.carer_id)
+    schedule.active = False
+    session.add(schedule)
+    _audit(session, actor, "schedule.stopped", schedule)
+    session.commit()
+    return schedule

@@ -1,0 +1,234 @@
+"""Submitting a check-in: validate, score, judge, store and raise flags in one transaction.
+
+This is the one entry point for both the carer's HTML form and the JSON API (offline phones
+retry with an idempotency key, so a repeat must never store a second check-in).
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from parentapp.checkins.models import CheckIn, Schedule
+from parentapp.db import utcnow
+from parentapp.errors import DomainError, NotFoundError
+from parentapp.families.models import Carer, CarerRole, Family, Infant
+from parentapp.instruments.answers import answer_of, enabled_items, validate_answers
+from parentapp.instruments.registry import UnknownInstrumentError, load_registry
+from parentapp.instruments.schema import Definition, ItemType, Tag
+from parentapp.instruments.scoring import score
+from parentapp.triage.evaluate import evaluate
+from parentapp.triage.models import Flag
+from parentapp.triage.queries import checkin_context
+from parentapp.triage.rules import RULESET_VERSION
+from parentapp.triage.services import apply_decisions
+
+# The form field (and API key) that names the baby a check-in is about.
+INFANT_FIELD = "infant_id"
+MAX_KEY_LENGTH = 64
+
+
+class AnswerError(DomainError):
+    """Answers that cannot be stored; ``errors`` maps a link_id (or ``infant_id``) to a
+    translated message. Nothing was stored."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__(_("Some answers need another look."))
+        self.errors = dict(errors)
+
+
+class IdempotencyMismatch(DomainError):
+    """The key was already used for a different check-in; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    checkin: CheckIn
+    flags: list[Flag]
+    # False when this was a replay of an earlier submission with the same key and payload.
+    created: bool
+
+
+def payload_hash(
+    instrument_id: str, answers: Mapping[str, str | None], infant_id: int | None
+) -> str:
+    """SHA-256 of a canonical JSON of what was submitted (blank answers count as absent)."""
+    given = {k: v for k, v in answers.items() if v is not None and v.strip()}
+    canonical = json.dumps(
+        {"instrument_id": instrument_id, "answers": given, "infant_id": infant_id},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _by_key(session: Session, carer_id: int, key: str) -> CheckIn | None:
+    return session.exec(
+        select(CheckIn).where(CheckIn.carer_id == carer_id, CheckIn.idempotency_key == key)
+    ).first()
+
+
+def _replay(checkin: CheckIn, digest: str) -> SubmitResult:
+    if checkin.payload_hash != digest:
+        raise IdempotencyMismatch(_("This check-in was already sent with different answers."))
+    return SubmitResult(checkin=checkin, flags=[], created=False)
+
+
+def active_schedule(session: Session, carer_id: int, instrument_id: str) -> Schedule | None:
+    return session.exec(
+        select(Schedule).where(
+            Schedule.carer_id == carer_id,
+            Schedule.instrument_id == instrument_id,
+            col(Schedule.active).is_(True),
+        )
+    ).first()
+
+
+def needs_infant_choice(definition: Definition, infants: list[Infant]) -> bool:
+    """Whether the carer must say which baby they answer about."""
+    return any(item.about_infant for item in definition.items) and len(infants) > 1
+
+
+def _infant_id(
+    session: Session,
+    carer: Carer,
+    definition: Definition,
+    schedule: Schedule,
+    infant_id: int | None,
+) -> int | None:
+    if not any(item.about_infant for item in definition.items):
+        return None
+    infants = session.exec(select(Infant).where(Infant.family_id == carer.family_id)).all()
+    ids = {infant.id for infant in infants}
+    chosen = infant_id if infant_id is not None else schedule.infant_id
+    if chosen is None and len(ids) == 1:
+        chosen = next(iter(ids))
+    if chosen is None and ids:
+        raise AnswerError({INFANT_FIELD: _("Please choose which baby you are answering about.")})
+    if chosen is not None and chosen not in ids:
+        raise AnswerError({INFANT_FIELD: _("Please choose one of your babies.")})
+    return chosen
+
+
+def translation_validated(definition: Definition, locale: str) -> bool:
+    """Whether the text in ``locale`` is a validated translation (a language the definition
+    does not list was one we translated ourselves, or not at all)."""
+    base = locale.replace("-", "_").split("_")[0]
+    status = definition.languages.get(locale) or definition.languages.get(base)
+    return bool(status and status.validated)
+
+
+def _stored_answers(definition: Definition, answers: Mapping[str, str | None]) -> dict[str, str]:
+    """Choice codes and yes/no answers of the items shown; free text goes to ``note``."""
+    stored: dict[str, str] = {}
+    for item in enabled_items(definition, answers):
+        value = answer_of(answers, item.link_id)
+        if value is not None and item.type in (ItemType.CHOICE, ItemType.BOOLEAN):
+            stored[item.link_id] = value
+    return stored
+
+
+def _note(definition: Definition, answers: Mapping[str, str | None]) -> str | None:
+    notes = [answer_of(answers, item.link_id) for item in definition.tagged(Tag.NOTE)]
+    text = "\n\n".join(n.strip() for n in notes if n)
+    return text or None
+
+
+def _contact_requested(definition: Definition, stored: Mapping[str, str]) -> bool:
+    return any(stored.get(i.link_id) == "true" for i in definition.tagged(Tag.CONTACT_REQUEST))
+
+
+def submit_checkin(
+    *,
+    session: Session,
+    carer: Carer,
+    instrument_id: str,
+    answers: Mapping[str, str | None],
+    infant_id: int | None,
+    locale: str,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Store one check-in with its scores, and raise or update flags, in one commit.
+
+    :raises NotFoundError: no active schedule of this instrument for this carer.
+    :raises AnswerError: the answers (or the baby chosen) are not valid; nothing stored.
+    :raises IdempotencyMismatch: the key was used for a different payload; nothing stored.
+    """
+    assert carer.id is not None
+    now = now or utcnow()
+    digest = payload_hash(instrument_id, answers, infant_id)
+    if idempotency_key is not None:
+        if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
+            raise DomainError(_("The idempotency key must be 1 to 64 characters."))
+        earlier = _by_key(session, carer.id, idempotency_key)
+        if earlier is not None:
+            return _replay(earlier, digest)
+    # A carer can only send what a clinician asked of them.
+    schedule = active_schedule(session, carer.id, instrument_id)
+    if schedule is None:
+        raise NotFoundError("schedule")
+    try:
+        definition = load_registry(session).get(instrument_id)
+    except UnknownInstrumentError as error:
+        raise NotFoundError("instrument") from error
+    errors = validate_answers(definition, answers)
+    if errors:
+        raise AnswerError({link_id: _(message) for link_id, message in errors.items()})
+    chosen_infant = _infant_id(session, carer, definition, schedule, infant_id)
+    family = session.get(Family, carer.family_id)
+    assert family is not None
+
+    stored = _stored_answers(definition, answers)
+    scores = score(definition, stored, CarerRole(carer.carer_role))
+    # Judged before the new check-in is added, so the baseline is the carer's earlier answers.
+    decisions = evaluate(
+        checkin_context(session, carer=carer, definition=definition, answers=stored, scores=scores)
+    )
+    checkin = CheckIn(
+        carer_id=carer.id,
+        family_id=carer.family_id,
+        infant_id=chosen_infant,
+        schedule_id=schedule.id,
+        instrument_id=definition.id,
+        instrument_version=definition.version,
+        ruleset_version=RULESET_VERSION,
+        locale=locale,
+        translation_validated=translation_validated(definition, locale),
+        submitted_at=now,
+        answers=stored,
+        scores={scale_id: s.as_json() for scale_id, s in scores.items()},
+        note=_note(definition, answers),
+        contact_requested=_contact_requested(definition, stored),
+        idempotency_key=idempotency_key,
+        payload_hash=digest,
+    )
+    try:
+        session.add(checkin)
+        session.flush()
+        flags = apply_decisions(
+            session=session,
+            carer=carer,
+            family=family,
+            checkin=checkin,
+            decisions=decisions,
+            now=now,
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        # Two retries of one submission raced: the other one stored it first.
+        earlier = _by_key(session, carer.id, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replay(earlier, digest)
+    except BaseException:
+        session.rollback()
+        raise
+    return SubmitResult(checkin=checkin, flags=flags, created=True)

@@ -1,0 +1,190 @@
+"""A team lead's settings: invitations, time zone, working hours, missed check-ins and the
+crisis contacts carers see on the safety screen."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from parentapp.accounts.models import User
+from parentapp.db import get_session
+from parentapp.errors import DomainError, NotFoundError, apply_to_form
+from parentapp.security import role_required
+from parentapp.teams import contacts, services
+from parentapp.teams.forms import CrisisContactForm, MoveForm, TeamSettingsForm
+from parentapp.teams.hours import parse_days
+from parentapp.teams.models import Team
+from parentapp.teams.views import bp
+
+lead_only = role_required("lead")
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _my_team() -> Team:
+    team = get_session().get(Team, _me().team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+def _settings_form(team: Team) -> TeamSettingsForm:
+    return TeamSettingsForm(
+        data={
+            "invite_expiry_days": team.invite_expiry_days,
+            "time_zone": team.time_zone,
+            "working_days": sorted(parse_days(team.working_days)),
+            "working_start": team.working_start,
+            "working_end": team.working_end,
+            "missed_checkins_threshold": team.missed_checkins_threshold,
+        }
+    )
+
+
+def _edit_form(contact_id: int, **kw: object) -> CrisisContactForm:
+    # One edit form per contact on the page: a prefix keeps their field ids apart, and the
+    # app-wide CSRF check reads the page's token (a prefixed per-form token would not be sent).
+    return CrisisContactForm(prefix=f"contact-{contact_id}", meta={"csrf": False}, **kw)
+
+
+def _page(
+    team: Team,
+    form: TeamSettingsForm | None = None,
+    add_form: CrisisContactForm | None = None,
+    failed: CrisisContactForm | None = None,
+    failed_id: int | None = None,
+) -> str:
+    rows = contacts.team_contacts(get_session(), team.id or 0)
+    edit_forms = {
+        row.id: (
+            failed
+            if failed is not None and row.id == failed_id
+            else _edit_form(row.id or 0, formdata=None, obj=row)
+        )
+        for row in rows
+    }
+    return render_template(
+        "teams/settings.html",
+        team=team,
+        form=form or _settings_form(team),
+        contacts=rows,
+        edit_forms=edit_forms,
+        add_form=add_form or CrisisContactForm(formdata=None),
+    )
+
+
+@bp.route("/team/settings", methods=["GET", "POST"])
+@lead_only
+def settings() -> Response | str | tuple[str, int]:
+    """A team lead changes the team's settings."""
+    team = _my_team()
+    if request.method == "GET":
+        return _page(team)
+    form = TeamSettingsForm()
+    if form.validate():
+        try:
+            services.update_settings(
+                session=get_session(),
+                actor=_me(),
+                team=team,
+                invite_expiry_days=form.invite_expiry_days.data or 0,
+                time_zone=form.time_zone.data or "",
+                working_days=form.working_days.data or [],
+                working_start=form.working_start.data,
+                working_end=form.working_end.data,
+                missed_checkins_threshold=form.missed_checkins_threshold.data or 0,
+            )
+        except DomainError as error:
+            get_session().rollback()
+            apply_to_form(form, error)
+        else:
+            flash(_("Team settings saved."), "success")
+            return redirect(url_for("teams.settings"))
+    return _page(team, form=form), 400
+
+
+def _details(form: CrisisContactForm) -> contacts.ContactDetails:
+    return contacts.ContactDetails(
+        name=form.name.data or "",
+        phone=form.phone.data,
+        text_number=form.text_number.data,
+        description=form.description.data,
+    )
+
+
+@bp.route("/team/settings/contacts", methods=["POST"])
+@lead_only
+def add_contact() -> Response | tuple[str, int]:
+    """Add a crisis contact at the end of the list."""
+    team = _my_team()
+    form = CrisisContactForm()
+    if form.validate_on_submit():
+        try:
+            contacts.add_contact(
+                session=get_session(), actor=_me(), team=team, details=_details(form)
+            )
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Crisis contact added."), "success")
+            return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+    return _page(team, add_form=form), 400
+
+
+@bp.route("/team/settings/contacts/<int:contact_id>", methods=["POST"])
+@lead_only
+def edit_contact(contact_id: int) -> Response | tuple[str, int]:
+    """Rewrite a crisis contact."""
+    team = _my_team()
+    contacts.get_contact(get_session(), team, contact_id)
+    form = _edit_form(contact_id)
+    if form.validate_on_submit():
+        try:
+            contacts.update_contact(
+                session=get_session(),
+                actor=_me(),
+                team=team,
+                contact_id=contact_id,
+                details=_details(form),
+            )
+        except NotFoundError:
+            raise
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Crisis contact saved."), "success")
+            return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+    return _page(team, failed=form, failed_id=contact_id), 400
+
+
+@bp.route("/team/settings/contacts/<int:contact_id>/remove", methods=["POST"])
+@lead_only
+def remove_contact(contact_id: int) -> Response:
+    """Remove a crisis contact (with none left, carers are still shown 999)."""
+    contacts.remove_contact(
+        session=get_session(), actor=_me(), team=_my_team(), contact_id=contact_id
+    )
+    flash(_("Crisis contact removed."), "success")
+    return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+
+
+@bp.route("/team/settings/contacts/<int:contact_id>/move", methods=["POST"])
+@lead_only
+def move_contact(contact_id: int) -> Response:
+    """Move a crisis contact up or down the list."""
+    team = _my_team()
+    contacts.get_contact(get_session(), team, contact_id)
+    form = MoveForm()
+    if not form.validate_on_submit() or form.direction.data not in {"up", "down"}:
+        abort(400)
+    contacts.move_contact(
+        session=get_session(),
+        actor=_me(),
+        team=team,
+        contact_id=contact_id,
+        step=-1 if form.direction.data == "up" else 1,
+    )
+    return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
