@@ -2,13 +2,14 @@
 
 import itertools
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from parentapp.accounts import passwords
 from parentapp.accounts.models import Role, User
+from parentapp.checkins.models import Schedule
 from parentapp.db import utcnow
 from parentapp.families import codes
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
@@ -100,3 +101,22 @@ class Factory:
             )
         )
         return invitation, code
+
+
+def carer_row(db: Session, user: User) -> Carer:
+    """The family membership row of a carer's account."""
+    return db.exec(select(Carer).where(Carer.user_id == user.id)).one()
+
+
+def add_schedule(db: Session, carer: Carer, instrument_id: str, **kw: Any) -> Schedule:
+    """Schedule an instrument for a carer, due since yesterday unless ``starts_at`` says."""
+    row = Schedule(
+        carer_id=carer.id or 0,
+        instrument_id=instrument_id,
+        starts_at=kw.pop("starts_at", utcnow() - timedelta(days=1)),
+        **kw,
+    )
+    db.add(row)
+    db.commit()
+    db.refresh(row)
+    return row

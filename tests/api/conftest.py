@@ -3,7 +3,6 @@ the OpenAPI document."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,12 +11,12 @@ from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.teams.models import Team
 from tests.api.schema_check import ApiClient
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, carer_row
+from tests.factories import add_schedule as schedule
 
 # Every item of the weekly check-in answered, nothing worrying.
 CALM = {
@@ -43,23 +42,6 @@ class Home:
     user: User  # the carer's account
     carer: Carer
     schedule: Schedule
-
-
-def carer_row(db: Session, user: User) -> Carer:
-    return db.exec(select(Carer).where(Carer.user_id == user.id)).one()
-
-
-def schedule(db: Session, carer: Carer, instrument_id: str, **kw: Any) -> Schedule:
-    row = Schedule(
-        carer_id=carer.id or 0,
-        instrument_id=instrument_id,
-        starts_at=kw.pop("starts_at", utcnow() - timedelta(days=1)),
-        **kw,
-    )
-    db.add(row)
-    db.commit()
-    db.refresh(row)
-    return row
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ freshly wiped test database), only with CSRF protection enabled as in production
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from werkzeug.serving import make_server
 
 from parentapp.config import Settings
@@ -70,3 +71,22 @@ def browser() -> Iterator[Browser]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: str) -> Iterator[NewContext]:
+    """Open isolated browser contexts (like separate devices) against the live server."""
+    opened: list[BrowserContext] = []
+
+    def _open(device: dict[str, Any], **kw: Any) -> BrowserContext:
+        context = browser.new_context(base_url=live_server, **device, **kw)
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield _open
+    for context in opened:
+        context.close()

@@ -1,13 +1,11 @@
 """Check-ins in a real browser at phone size: a carer completes the weekly check-in, the GAD-7
 and the PHQ-9; a self-harm answer brings the safety screen; history draws its chart."""
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
@@ -18,32 +16,15 @@ from parentapp.teams.contacts import add_default_contacts
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
 from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, NewContext
 from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
 
-NewContext = Callable[..., BrowserContext]
-
-
-@pytest.fixture
-def new_context(browser: Browser, live_server: str) -> Iterator[NewContext]:
-    opened: list[BrowserContext] = []
-
-    def _open(device: dict[str, Any], **kw: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server, **device, **kw)
-        context.set_default_timeout(10_000)
-        opened.append(context)
-        return context
-
-    yield _open
-    for context in opened:
-        context.close()
-
 
 @pytest.fixture
 def piotr(make: Factory, db: Session) -> str:
-    """A demo-like father with the weekly check-in, the PHQ-9 and the GAD-7 due."""
+    """A demo-like father with every shipped instrument due."""
     team = make.team("Riverside Parent-Infant Team")
     add_default_contacts(db, team)
     db.commit()
@@ -53,7 +34,8 @@ def piotr(make: Factory, db: Session) -> str:
     user = make.carer(family, CarerRole.FATHER, display_name="Piotr")
     carer = db.exec(select(Carer).where(Carer.user_id == user.id)).one()
     db.add_all(
-        Schedule(carer_id=carer.id or 0, instrument_id=i) for i in ("weekly", "gad7", "phq9")
+        Schedule(carer_id=carer.id or 0, instrument_id=i)
+        for i in ("weekly", "gad7", "phq9", "phq2", "gad2")
     )
     db.commit()
     return user.email
@@ -88,7 +70,7 @@ def start(page: Page, title: str) -> None:
     assert_no_horizontal_scroll(page)
 
 
-def test_a_carer_completes_three_check_ins_on_a_phone(
+def test_a_carer_completes_every_shipped_instrument_on_a_phone(
     new_context: NewContext, piotr: str, db: Session, screenshots: Path
 ):
     phone = new_context(PHONE).new_page()
@@ -147,6 +129,21 @@ def test_a_carer_completes_three_check_ins_on_a_phone(
     expect(
         phone.get_by_role("heading", name="Thank you, your answers have been sent")
     ).to_be_visible()
+
+    # The two-question screens, one of them at its cut-off (a concern, not urgent).
+    for instrument_id, title, choice in (
+        ("phq2", "Patient Health Questionnaire (PHQ-2)", 0),
+        ("gad2", "Generalized Anxiety Disorder Assessment (GAD-2)", 2),
+    ):
+        start(phone, title)
+        answer(phone, instrument_id, {"q1": choice, "q2": choice})
+        phone.screenshot(path=screenshots / f"checkin-{instrument_id}.png", full_page=True)
+        phone.get_by_role("button", name="Send my answers").click()
+        expect(
+            phone.get_by_role("heading", name="Thank you, your answers have been sent")
+        ).to_be_visible()
+    db.expire_all()
+    assert sorted(f.category for f in db.exec(select(Flag)).all()) == ["anxiety", "contact_request"]
 
     # The PHQ-9 with "several days" on item 9: the safety screen, at once.
     start(phone, "Patient Health Questionnaire (PHQ-9)")

@@ -2,14 +2,12 @@
 joins on a phone; plus the friendly error for a mistyped code and logout revoking the cookie."""
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role
@@ -19,24 +17,6 @@ from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
-
-NewContext = Callable[..., BrowserContext]
-
-
-@pytest.fixture
-def new_context(browser: Browser, live_server: str) -> Iterator[NewContext]:
-    """Open isolated browser contexts (like separate devices) against the live server."""
-    opened: list[BrowserContext] = []
-
-    def _open(device: dict[str, Any], **kw: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server, **device, **kw)
-        context.set_default_timeout(10_000)
-        opened.append(context)
-        return context
-
-    yield _open
-    for context in opened:
-        context.close()
 
 
 def path_of(page: Page) -> str:

@@ -3,19 +3,16 @@ instrument; answer sets to submit."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
-from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.teams.models import CrisisContact, Team
-from tests.factories import Factory
+from tests.factories import Factory, add_schedule, carer_row
 
 # The weekly check-in with nothing worrying in it.
 CALM = {
@@ -47,23 +44,6 @@ class Home:
     user: User  # the carer's account
     carer: Carer
     schedules: dict[str, Schedule]
-
-
-def carer_row(db: Session, user: User) -> Carer:
-    return db.exec(select(Carer).where(Carer.user_id == user.id)).one()
-
-
-def add_schedule(db: Session, carer: Carer, instrument_id: str, **kw: Any) -> Schedule:
-    row = Schedule(
-        carer_id=carer.id or 0,
-        instrument_id=instrument_id,
-        starts_at=kw.pop("starts_at", utcnow() - timedelta(days=1)),
-        **kw,
-    )
-    db.add(row)
-    db.commit()
-    db.refresh(row)
-    return row
 
 
 def add_contacts(db: Session, team: Team) -> list[CrisisContact]:
