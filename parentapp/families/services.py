@@ -10,6 +10,7 @@ from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import create_user
 from parentapp.accounts.sessions import start_session
 from parentapp.audit.services import record
+from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS, Schedule
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
@@ -19,6 +20,8 @@ from parentapp.teams.models import Team
 
 # Bumped whenever the consent wording changes in meaning, so we know what each carer agreed to.
 CONSENT_VERSION = "2026-11"
+# The check-in a new carer is asked to do until their clinician chooses otherwise.
+DEFAULT_INSTRUMENT_ID = "weekly"
 # The perinatal period the app serves: pregnancy to a baby's second birthday.
 MAX_DUE_AHEAD = timedelta(days=300)
 # A baby who was due up to a month ago may not have arrived yet.
@@ -316,6 +319,16 @@ def join_family(
             _("This invitation has already been used. Please ask your clinician for a new one.")
         )
     session.add(carer)
+    session.flush()
+    # Every carer starts with the weekly check-in, due at once so their first answers form
+    # the baseline; the clinician can change or add instruments from the family page.
+    session.add(
+        Schedule(
+            carer_id=carer.id or 0,
+            instrument_id=DEFAULT_INSTRUMENT_ID,
+            interval_days=DEFAULT_INTERVAL_DAYS,
+        )
+    )
     record(
         session=session,
         action="invitation.used",

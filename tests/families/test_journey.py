@@ -65,3 +65,37 @@ def test_clinician_creates_family_and_carer_joins(
     # The code is single-use.
     again = app.test_client().post("/join", data={"code": code})
     assert "already been used" in again.get_data(as_text=True)
+
+
+def test_a_new_carer_starts_with_the_weekly_check_in_due(
+    app, client: FlaskClient, make, db: Session
+) -> None:
+    """Joining schedules the weekly check-in every 7 days, due at once, and the home page says so."""
+    from parentapp.checkins.models import Schedule
+    from parentapp.families.models import CarerRole
+    from parentapp.families.services import join_family
+
+    team = make.team()
+    clinician = make.user(Role.CLINICIAN, team)
+    family = make.family(team, clinician)
+    make.infant(family)
+    invitation, _code = make.invitation(family, clinician)
+    with app.test_request_context():
+        user = join_family(
+            session=db,
+            invitation_id=invitation.id,
+            display_name="Sol",
+            email="sol@example.org",
+            password="a long pass phrase",
+            carer_role=CarerRole.CO_PARENT,
+            carer_role_other=None,
+        )
+    carer = db.exec(select(Carer).where(Carer.user_id == user.id)).one()
+    schedule = db.exec(select(Schedule).where(Schedule.carer_id == carer.id)).one()
+    assert (schedule.instrument_id, schedule.interval_days, schedule.active) == ("weekly", 7, True)
+
+    carer.consented_at = schedule.starts_at
+    db.add(carer)
+    db.commit()
+    login(client, "sol@example.org", "a long pass phrase")
+    assert 'href="/checkins/weekly"' in client.get("/home").get_data(as_text=True)
