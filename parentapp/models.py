@@ -5,6 +5,7 @@ from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
 from parentapp.instruments.models import ImportedDefinition
+from parentapp.notifications.models import Notification
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag, FlagEvent
 
@@ -21,6 +22,7 @@ __all__ = [
     "Infant",
     "Invitation",
     "LoginSession",
+    "Notification",
     "Role",
     "Schedule",
     "Team",

@@ -32,6 +32,16 @@ class FlagState(enum.StrEnum):
     CLOSED = "closed"
 
 
+class Outcome(enum.StrEnum):
+    """What the clinician did, recorded when a flag is closed."""
+
+    CONTACTED = "contacted"
+    APPOINTMENT = "appointment"
+    REFERRED = "referred"
+    NO_ACTION = "no_action"
+    OTHER = "other"
+
+
 class Flag(SQLModel, table=True):
     """A concern about one carer that a clinician must see, own and close.
 
@@ -71,6 +81,12 @@ class Flag(SQLModel, table=True):
     # What triggered it: {"answers": {linkId: code}, "scores": {...}, "missed": n, ...}.
     evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    outcome: str | None = Field(default=None, max_length=32)
+    outcome_note: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
 
 
 class FlagEvent(SQLModel, table=True):
