@@ -52,13 +52,31 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.accounts.views import bp as accounts_bp
     from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.api.blueprint import bp as api_bp
+    from parentapp.audit.views import bp as audit_bp
     from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
     from parentapp.checkins import history_views  # noqa: F401 - attach routes
     from parentapp.checkins.blueprint import bp as checkins_bp
-    from parentapp.families import carer_views, schedule_views, views  # noqa: F401 - attach routes
+    from parentapp.families import (  # noqa: F401 - attach routes
+        carer_views,
+        schedule_views,
+        summary_views,
+        views,
+    )
     from parentapp.families.blueprint import bp as families_bp
+    from parentapp.notifications.views import bp as notifications_bp
     from parentapp.teams import settings_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.teams.views import bp as teams_bp
+    from parentapp.triage.views import bp as triage_bp
 
-    for blueprint in (ops.bp, accounts_bp, families_bp, teams_bp, api_bp, checkins_bp):
+    for blueprint in (
+        ops.bp,
+        accounts_bp,
+        families_bp,
+        teams_bp,
+        api_bp,
+        checkins_bp,
+        triage_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(notifications_bp)

@@ -54,6 +54,19 @@ class Settings:
     argon2_parallelism: int = 4
     default_time_zone: str = "Europe/London"
     trusted_proxies: int = 0
+    # Outgoing email; with no server outside production, emails are printed to the console.
+    mail_server: str = ""
+    mail_port: int = 587
+    mail_use_tls: bool = True  # STARTTLS
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_from: str = "parentapp@localhost"
+    # The address emails link to (no trailing slash).
+    app_base_url: str = "http://127.0.0.1:5000"
+    # Local hour (in each team's time zone) at which clinicians get their daily digest.
+    digest_hour: int = 8
+    # How long a worker owns the notifications it claimed; a dead worker's rows return after it.
+    notification_lease: timedelta = timedelta(minutes=2)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,6 +93,17 @@ class Settings:
             clinician_absolute_timeout=_minutes(env.get("CLINICIAN_ABSOLUTE_MINUTES"), 12 * 60),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", base.default_time_zone),
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
+            mail_server=env.get("MAIL_SERVER", base.mail_server),
+            mail_port=int(env.get("MAIL_PORT") or base.mail_port),
+            mail_use_tls=_bool(env.get("MAIL_USE_TLS"), base.mail_use_tls),
+            mail_username=env.get("MAIL_USERNAME", base.mail_username),
+            mail_password=env.get("MAIL_PASSWORD", base.mail_password),
+            mail_from=env.get("MAIL_FROM", base.mail_from),
+            app_base_url=env.get("APP_BASE_URL", base.app_base_url).rstrip("/"),
+            digest_hour=int(env.get("DIGEST_HOUR") or base.digest_hour),
+            notification_lease=timedelta(
+                seconds=float(env.get("NOTIFICATION_LEASE_SECONDS") or 120)
+            ),
         )
         settings.check()
         return settings
@@ -96,6 +120,8 @@ class Settings:
         """
         if self.env not in {"development", "testing", "production"}:
             raise ConfigError(f"Unknown PARENTAPP_ENV {self.env!r}")
+        if not 0 <= self.digest_hour <= 23:
+            raise ConfigError("DIGEST_HOUR must be an hour of the day, 0 to 23")
         if not self.is_production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:

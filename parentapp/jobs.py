@@ -40,7 +40,31 @@ def _check_disengagement(app: Flask) -> str:
     return check_disengagement(app)
 
 
-JOBS: tuple[Job, ...] = (_expire_login_sessions, _check_disengagement)
+def _queue_digests(app: Flask) -> str:
+    """Write each clinician's daily digest email once their team's digest hour has come."""
+    from parentapp.db import session_scope
+    from parentapp.notifications.services import queue_digests
+
+    with session_scope(app) as session:
+        queued = queue_digests(
+            session=session, digest_hour=app.config["PARENTAPP_SETTINGS"].digest_hour
+        )
+    return f"{queued} digest(s) queued"
+
+
+def _deliver_notifications(app: Flask) -> str:
+    """Send due notifications from the outbox (last, so this run's flags and digests go too)."""
+    from parentapp.notifications.delivery import deliver_all_due
+
+    return f"{deliver_all_due(app)} notification(s) delivered"
+
+
+JOBS: tuple[Job, ...] = (
+    _expire_login_sessions,
+    _check_disengagement,
+    _queue_digests,
+    _deliver_notifications,
+)
 
 
 def job_name(job: Job) -> str:

@@ -108,12 +108,20 @@ MATRIX: dict[str, Entry] = {
     "families.stop_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "schedule_id": w.schedule.id}
     ),
+    "triage.flags": Entry(GET, CLINICAL),
+    "triage.flag": Entry(GET, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "triage.acknowledge": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "triage.close": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "families.summary": Entry(GET, FAMILY_1, family_1),
+    "audit.log": Entry(GET, ADMIN),
     "api.openapi": Entry(GET, OPEN),
     "api.session": Entry(GET, USER),
     "api.due_checkins": Entry(GET, CARER),
     "api.instrument": Entry(GET, OWN, lambda _w: {"instrument_id": "weekly"}),
     # An empty POST from a carer is a 400 (no Idempotency-Key): past the access check.
     "api.submit_checkin": Entry(POST, CARER),
+    "notifications.index": Entry(GET, CLINICAL),
+    "notifications.mark_read": Entry(POST, CLINICAL),
 }
 
 

@@ -167,6 +167,8 @@ CASES: dict[str, Case] = {
         },
     ),
     "families.stop_schedule": Case("assigned_clinician", "families.family", lambda _w: {}),
+    "triage.acknowledge": Case("assigned_clinician", "triage.flag", lambda _w: {"note": "On it"}),
+    "triage.close": Case("assigned_clinician", "triage.flag", lambda _w: {"outcome": "no_action"}),
     "api.submit_checkin": Case(
         "owning_carer",
         "api.session",
@@ -175,6 +177,10 @@ CASES: dict[str, Case] = {
             "answers": dict.fromkeys(WEEKLY_SCORED_ITEMS, "0"),
         },
         api=True,
+    ),
+    # Nothing unread in the world: the redirect shows the form was accepted.
+    "notifications.mark_read": Case(
+        "assigned_clinician", "notifications.index", lambda _w: {}, changes_db=False
     ),
 }
 

@@ -17,6 +17,7 @@ from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
 from parentapp.teams.models import CrisisContact, Team
+from parentapp.triage.models import Flag
 from tests.conftest import login
 from tests.factories import Factory
 
@@ -49,6 +50,7 @@ class World:
     schedule: Schedule  # the owning carer's weekly check-in
     checkin: CheckIn  # one the owning carer sent
     crisis_contact: CrisisContact  # team A's
+    flag: Flag  # an open flag about the owning carer (family 1)
 
 
 def build_world(make: Factory) -> World:
@@ -92,6 +94,7 @@ def build_world(make: Factory) -> World:
         schedule=schedule,
         checkin=checkin,
         crisis_contact=contact,
+        flag=_flag(make, checkin, assigned),
     )
 
 
@@ -118,6 +121,25 @@ def _checkins(
     session.add(checkin)
     session.commit()
     return schedule, checkin, contact
+
+
+def _flag(make: Factory, checkin: CheckIn, owner: User) -> Flag:
+    family = make.session.get(Family, checkin.family_id)
+    assert family is not None
+    flag = Flag(
+        team_id=family.team_id,
+        family_id=checkin.family_id,
+        carer_id=checkin.carer_id,
+        owner_id=owner.id or 0,
+        category="contact_request",
+        severity="concern",
+        rule_id="contact-requested",
+        ruleset_version="test",
+        checkin_id=checkin.id,
+    )
+    make.session.add(flag)
+    make.session.commit()
+    return flag
 
 
 def client_for(app: Flask, world: World, actor: str) -> FlaskClient:

@@ -40,6 +40,10 @@ class CheckIn(SQLModel, table=True):
     __tablename__ = "checkin"
     __table_args__ = (
         sa.UniqueConstraint("carer_id", "idempotency_key", name="uq_checkin_idempotency"),
+        # "Latest check-in per carer and instrument" drives due dates and the dashboard.
+        sa.Index(
+            "ix_checkin_carer_instrument_submitted", "carer_id", "instrument_id", "submitted_at"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

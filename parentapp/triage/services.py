@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from parentapp.checkins.models import CheckIn
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
+from parentapp.notifications.services import Kind, notify_flag
 from parentapp.triage.evaluate import FlagDecision
 from parentapp.triage.models import Flag, FlagEvent, Severity
 from parentapp.triage.queries import live_flag
@@ -126,7 +127,7 @@ def apply_decision(
     checkin_id = checkin.id if checkin is not None else None
     flag = live_flag(session, carer.id, decision.category, for_update=True)
     if flag is not None:
-        return flag, _retrigger(
+        return _retrigger_and_notify(
             session=session, flag=flag, decision=decision, checkin_id=checkin_id, now=now
         )
     flag = Flag(
@@ -149,7 +150,7 @@ def apply_decision(
         existing = live_flag(session, carer.id, decision.category, for_update=True)
         if existing is None:
             raise RuntimeError("a live flag blocked the insert but cannot be found")
-        return existing, _retrigger(
+        return _retrigger_and_notify(
             session=session, flag=existing, decision=decision, checkin_id=checkin_id, now=now
         )
     opened = session.get(Flag, flag_id)
@@ -164,7 +165,22 @@ def apply_decision(
         )
     )
     session.flush()
+    # The outbox rows join the caller's transaction: the flag and its notices commit together.
+    notify_flag(session=session, flag=opened, kind=Kind.FLAG_OPENED, now=now)
     return opened, Outcome.OPENED
+
+
+def _retrigger_and_notify(
+    *, session: Session, flag: Flag, decision: FlagDecision, checkin_id: int | None, now: datetime
+) -> tuple[Flag, Outcome]:
+    was_urgent = flag.severity == Severity.URGENT.value
+    outcome = _retrigger(
+        session=session, flag=flag, decision=decision, checkin_id=checkin_id, now=now
+    )
+    if not was_urgent and flag.severity == Severity.URGENT.value:
+        # A concern that became urgent must be emailed now, not wait for tomorrow's digest.
+        notify_flag(session=session, flag=flag, kind=Kind.FLAG_URGENT, now=now)
+    return flag, outcome
 
 
 def apply_decisions(

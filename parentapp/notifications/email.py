@@ -1,0 +1,93 @@
+"""The email channel: plain-text messages with no clinical details, sent over SMTP.
+
+Outside production with no ``MAIL_SERVER``, messages are printed to the console instead, so
+a developer sees what would have been sent.
+"""
+
+import logging
+import smtplib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from parentapp.accounts.models import User
+from parentapp.config import Settings
+from parentapp.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+SMTP_TIMEOUT_SECONDS = 15
+
+# Subjects say only that there is something to look at, never what or about whom.
+SUBJECTS = {
+    "flag_opened": _l("New urgent flag to review"),
+    "flag_urgent": _l("A flag is now urgent"),
+    "flag_escalated": _l("An urgent flag needs you"),
+    "digest": _l("Your open flags today"),
+}
+# Where each kind of email links to (flag pages are behind login; the link carries no id).
+LINKS = {"digest": "/clinic"}
+
+Send = Callable[[EmailMessage], object]
+
+
+class MailNotConfigured(RuntimeError):
+    """Production without a mail server: the rows wait and are retried until one is set."""
+
+
+def compose(*, notification: Notification, recipient: User, settings: Settings) -> EmailMessage:
+    """The email for ``notification``, in the recipient's language."""
+    kind = notification.kind if notification.kind in SUBJECTS else "flag_opened"
+    link = settings.app_base_url + LINKS.get(kind, "/flags")
+    with force_locale(recipient.locale or "en"):
+        subject = str(SUBJECTS[kind])
+        body = render_template(
+            f"notifications/email/{kind}.txt",
+            recipient=recipient,
+            payload=notification.payload,
+            link=link,
+        )
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.mail_from
+    message["To"] = recipient.email
+    domain = settings.mail_from.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}", domain=domain)
+    # Lets a receiving system (and the tests) tell a resend of one row from a new message.
+    message["X-Parentapp-Notification"] = str(notification.id)
+    message.set_content(body)
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = (recipient.locale or "en").replace("_", "-")
+    return message
+
+
+@contextmanager
+def mailer(settings: Settings) -> Iterator[Send]:
+    """A function that sends one message, over one SMTP connection kept for the batch.
+
+    :raises MailNotConfigured: in production with no MAIL_SERVER.
+    :raises OSError, smtplib.SMTPException: the server cannot be reached or refuses us.
+    """
+    if not settings.mail_server:
+        if settings.is_production:
+            raise MailNotConfigured("MAIL_SERVER is not set")
+        yield _print_message
+        return
+    with smtplib.SMTP(
+        settings.mail_server, settings.mail_port, timeout=SMTP_TIMEOUT_SECONDS
+    ) as smtp:
+        if settings.mail_use_tls:
+            smtp.starttls()
+        if settings.mail_username:
+            smtp.login(settings.mail_username, settings.mail_password)
+        yield smtp.send_message
+
+
+def _print_message(message: EmailMessage) -> None:
+    sys.stdout.write(f"--- email (MAIL_SERVER not set) ---\n{message.as_string()}\n---\n")
+    sys.stdout.flush()

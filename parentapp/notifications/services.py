@@ -1,0 +1,158 @@
+"""Writing notifications: outbox rows added in the caller's transaction, and the daily digest."""
+
+import enum
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from parentapp.accounts.models import CLINICAL_ROLES, User
+from parentapp.db import utcnow
+from parentapp.notifications.models import Channel, Notification
+from parentapp.teams.models import Team
+from parentapp.triage.models import Flag, FlagState, Severity
+
+
+class Kind(enum.StrEnum):
+    FLAG_OPENED = "flag_opened"
+    # A live flag's severity was raised to urgent by a later check-in.
+    FLAG_URGENT = "flag_urgent"
+    FLAG_ESCALATED = "flag_escalated"
+    DIGEST = "digest"
+
+
+def notify_flag(
+    *, session: Session, flag: Flag, kind: Kind = Kind.FLAG_OPENED, now: datetime | None = None
+) -> list[Notification]:
+    """Add the notifications a new (or newly urgent) flag needs; flushes, never commits.
+
+    The owner always gets an in-app row. Only urgent flags are emailed at once: the rest are
+    counted in the owner's daily digest, so a busy week is not a storm of emails.
+    """
+    now = now or utcnow()
+    payload = {"severity": flag.severity}
+    rows = [
+        Notification(
+            recipient_id=flag.owner_id,
+            channel=Channel.IN_APP.value,
+            kind=kind.value,
+            flag_id=flag.id,
+            payload=payload,
+            deliver_after=now,
+        )
+    ]
+    if flag.severity == Severity.URGENT.value:
+        rows.append(
+            Notification(
+                recipient_id=flag.owner_id,
+                channel=Channel.EMAIL.value,
+                kind=kind.value,
+                flag_id=flag.id,
+                payload=payload,
+                deliver_after=now,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _local_day_start(now: datetime, time_zone: str) -> tuple[datetime, datetime]:
+    """(local now, the UTC moment the team's local day began)."""
+    local = now.astimezone(ZoneInfo(time_zone))
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local, midnight.astimezone(now.tzinfo)
+
+
+def _flag_counts(session: Session, owner_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per owner: (flags not closed, of which urgent), in one grouped query."""
+    urgent = sa.func.sum(sa.case((col(Flag.severity) == Severity.URGENT.value, 1), else_=0))
+    rows = session.exec(
+        select(col(Flag.owner_id), sa.func.count(), urgent)
+        .where(col(Flag.owner_id).in_(owner_ids), col(Flag.state) != FlagState.CLOSED.value)
+        .group_by(col(Flag.owner_id))
+    ).all()
+    return {owner: (int(total), int(n_urgent or 0)) for owner, total, n_urgent in rows}
+
+
+def _already_sent_today(session: Session, recipient_ids: list[int], since: datetime) -> set[int]:
+    rows = session.exec(
+        select(col(Notification.recipient_id)).where(
+            col(Notification.recipient_id).in_(recipient_ids),
+            col(Notification.kind) == Kind.DIGEST.value,
+            col(Notification.created_at) >= since,
+        )
+    ).all()
+    return set(rows)
+
+
+def queue_digests(*, session: Session, digest_hour: int, now: datetime | None = None) -> int:
+    """Add today's digest email for each clinician who has open non-urgent flags; commits.
+
+    A team's clinicians get it once its local clock has passed ``digest_hour``. Idempotent per
+    clinician per local day (a digest row created since the team's local midnight counts), so
+    the job can run every few seconds. On PostgreSQL an advisory lock keeps two workers from
+    both writing one.
+    """
+    now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
+    queued = 0
+    for team in session.exec(select(Team)).all():
+        local, day_start = _local_day_start(now, team.time_zone)
+        if local.hour < digest_hour:
+            continue
+        clinicians = session.exec(
+            select(col(User.id)).where(
+                col(User.team_id) == team.id,
+                col(User.active).is_(True),
+                col(User.role).in_([r.value for r in CLINICAL_ROLES]),
+            )
+        ).all()
+        ids = [i for i in clinicians if i is not None]
+        if not ids:
+            continue
+        counts = _flag_counts(session, ids)
+        done = _already_sent_today(session, ids, day_start)
+        for user_id in ids:
+            total, urgent = counts.get(user_id, (0, 0))
+            if total - urgent <= 0 or user_id in done:
+                continue
+            session.add(
+                Notification(
+                    recipient_id=user_id,
+                    channel=Channel.EMAIL.value,
+                    kind=Kind.DIGEST.value,
+                    payload={"total": total, "urgent": urgent, "day": local.date().isoformat()},
+                    created_at=now,
+                    deliver_after=now,
+                )
+            )
+            queued += 1
+    session.commit()
+    return queued
+
+
+def mark_all_read(*, session: Session, user: User, now: datetime | None = None) -> int:
+    """Mark every unread in-app notification of ``user`` read; commits; how many changed."""
+    now = now or utcnow()
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            col(Notification.recipient_id) == user.id,
+            col(Notification.channel) == Channel.IN_APP.value,
+            col(Notification.read_at).is_(None),
+        )
+        .values(read_at=now)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number ``attempts``: 1, 2, 4 ... minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+__all__ = ["Kind", "backoff", "mark_all_read", "notify_flag", "queue_digests"]

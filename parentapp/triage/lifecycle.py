@@ -1,0 +1,120 @@
+"""What a clinician does with a flag: acknowledge it, then close it with an outcome."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from parentapp.accounts.models import User
+from parentapp.audit.services import record
+from parentapp.db import utcnow
+from parentapp.errors import DomainError, NotFoundError
+from parentapp.triage.models import Flag, FlagEvent, FlagState, Outcome
+
+NOTE_MAX = 2000
+
+
+class TransitionError(DomainError):
+    """The flag is not in a state that allows this change (someone else may have got there)."""
+
+
+def flag_for_clinician(session: Session, user: User, flag_id: int, *, lock: bool = False) -> Flag:
+    """A flag of the clinician's own team.
+
+    :raises NotFoundError: no such flag, or another team's (the two look the same).
+    """
+    flag = session.get(Flag, flag_id, with_for_update=lock or None, populate_existing=lock)
+    if flag is None or not user.is_clinical or flag.team_id != user.team_id:
+        raise NotFoundError("flag")
+    return flag
+
+
+def _clean(note: str | None) -> str | None:
+    text = (note or "").strip()
+    if len(text) > NOTE_MAX:
+        raise DomainError(_("Please keep the note under %(num)d characters.", num=NOTE_MAX), "note")
+    return text or None
+
+
+def acknowledge(
+    *, session: Session, actor: User, flag_id: int, note: str | None, now: datetime | None = None
+) -> Flag:
+    """Open -> acknowledged: the clinician has seen the flag and owns what happens next.
+
+    :raises NotFoundError: not a flag of the actor's team.
+    :raises TransitionError: the flag is not open; nothing changes.
+    """
+    now = now or utcnow()
+    # Locked: two clinicians pressing at once must not both record an acknowledgement.
+    text = _clean(note)
+    flag = flag_for_clinician(session, actor, flag_id, lock=True)
+    if flag.state != FlagState.OPEN:
+        session.rollback()
+        if flag.state == FlagState.CLOSED:
+            raise TransitionError(_("This flag is already closed, so it cannot be acknowledged."))
+        raise TransitionError(_("This flag has already been acknowledged."))
+    flag.state = FlagState.ACKNOWLEDGED.value
+    flag.acknowledged_at = now
+    flag.acknowledged_by_id = actor.id
+    _event(session, flag, actor, "acknowledged", text, now)
+    session.commit()
+    return flag
+
+
+def close(
+    *,
+    session: Session,
+    actor: User,
+    flag_id: int,
+    outcome: str,
+    note: str | None,
+    now: datetime | None = None,
+) -> Flag:
+    """Open or acknowledged -> closed, with what was done. Closing an open flag also counts as
+    seeing it, so the acknowledgement fields are filled when empty.
+
+    :raises NotFoundError: not a flag of the actor's team.
+    :raises TransitionError: the flag is already closed; nothing changes.
+    :raises DomainError: no valid outcome, or "other" without saying what.
+    """
+    now = now or utcnow()
+    flag = flag_for_clinician(session, actor, flag_id)
+    try:
+        chosen = Outcome(outcome)
+    except ValueError:
+        raise DomainError(_("Please choose what was done."), "outcome") from None
+    text = _clean(note)
+    if chosen == Outcome.OTHER and not text:
+        raise DomainError(_("Please say what was done."), "note")
+    flag = flag_for_clinician(session, actor, flag_id, lock=True)
+    if flag.state == FlagState.CLOSED:
+        session.rollback()
+        raise TransitionError(_("This flag is already closed."))
+    if flag.acknowledged_at is None:
+        flag.acknowledged_at = now
+        flag.acknowledged_by_id = actor.id
+    flag.state = FlagState.CLOSED.value
+    flag.closed_at = now
+    flag.closed_by_id = actor.id
+    flag.outcome = chosen.value
+    flag.outcome_note = text
+    _event(session, flag, actor, "closed", text, now)
+    session.commit()
+    return flag
+
+
+def _event(
+    session: Session, flag: Flag, actor: User, kind: str, note: str | None, now: datetime
+) -> None:
+    assert flag.id is not None
+    session.add(flag)
+    session.add(FlagEvent(flag_id=flag.id, at=now, kind=kind, actor_id=actor.id, note=note))
+    # The audit row names the flag and the outcome only: never the note, never health values.
+    record(
+        session=session,
+        action=f"flag.{kind}",
+        actor_id=actor.id,
+        target_type="flag",
+        target_id=flag.id,
+        detail=f"outcome={flag.outcome}" if kind == "closed" else None,
+    )

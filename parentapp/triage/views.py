@@ -1,0 +1,143 @@
+"""Clinician pages for flags: the dashboard, one flag's summary, acknowledging and closing."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import flask_babel
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from parentapp.accounts.models import Role, User
+from parentapp.audit.services import record
+from parentapp.db import get_session, utcnow
+from parentapp.errors import DomainError, apply_to_form
+from parentapp.security import role_required
+from parentapp.triage import dashboard, labels, lifecycle
+from parentapp.triage.detail import flag_detail
+from parentapp.triage.forms import AcknowledgeForm, CloseForm
+
+bp = Blueprint("triage", __name__, template_folder="templates")
+clinical = role_required("clinician", "lead")
+
+
+@bp.app_template_global()
+def flag_label(kind: str, value: str | None) -> str:
+    """A flag's category, severity, state, outcome or event kind in the reader's language."""
+    tables: dict[str, Mapping[str, object]] = {
+        "category": labels.CATEGORY_LABELS,
+        "severity": labels.SEVERITY_LABELS,
+        "state": labels.STATE_LABELS,
+        "outcome": labels.OUTCOME_LABELS,
+        "event": labels.EVENT_LABELS,
+    }
+    return labels.label(tables[kind], value)
+
+
+@bp.app_template_filter()
+def age(value: datetime, now: datetime) -> str:
+    """How long ago, in words ("3 hours")."""
+    return str(flask_babel.format_timedelta(now - value, threshold=1.0))
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+@bp.route("/flags")
+@clinical
+def flags() -> str:
+    """Open flags for the clinician's caseload (or the team's), and carers behind on check-ins."""
+    me = _me()
+    default = "team" if me.role == Role.LEAD else "mine"
+    queue = request.args.get("queue", default)
+    team_queue = queue == "team"
+    session = get_session()
+    now = utcnow()
+    return render_template(
+        "triage/dashboard.html",
+        rows=dashboard.open_flags(session, me, team_queue=team_queue, now=now),
+        overdue=dashboard.overdue_carers(session, me, team_queue=team_queue, now=now),
+        team_queue=team_queue,
+        now=now,
+    )
+
+
+def _flag_page(
+    flag_id: int,
+    ack_form: AcknowledgeForm | None = None,
+    close_form: CloseForm | None = None,
+) -> str:
+    me = _me()
+    session = get_session()
+    flag = lifecycle.flag_for_clinician(session, me, flag_id)
+    detail = flag_detail(session, flag)
+    # Which flag was opened, by whom: never its contents.
+    record(
+        session=session, action="flag.viewed", actor_id=me.id, target_type="flag", target_id=flag.id
+    )
+    session.commit()
+    return render_template(
+        "triage/flag.html",
+        detail=detail,
+        ack_form=ack_form or AcknowledgeForm(formdata=None),
+        close_form=close_form or CloseForm(formdata=None),
+        now=utcnow(),
+    )
+
+
+@bp.route("/flags/<int:flag_id>")
+@clinical
+def flag(flag_id: int) -> str:
+    """One flag: why it was raised, the answers and scores, the trend and its history."""
+    return _flag_page(flag_id)
+
+
+@bp.route("/flags/<int:flag_id>/acknowledge", methods=["POST"])
+@clinical
+def acknowledge(flag_id: int) -> Response | tuple[str, int]:
+    session = get_session()
+    lifecycle.flag_for_clinician(session, _me(), flag_id)
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.acknowledge(
+                session=session, actor=_me(), flag_id=flag_id, note=form.note.data
+            )
+        except lifecycle.TransitionError as error:
+            flash(error.message, "error")
+            return redirect(url_for("triage.flag", flag_id=flag_id))
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Flag acknowledged."), "success")
+            return redirect(url_for("triage.flag", flag_id=flag_id))
+    return _flag_page(flag_id, ack_form=form), 400
+
+
+@bp.route("/flags/<int:flag_id>/close", methods=["POST"])
+@clinical
+def close(flag_id: int) -> Response | tuple[str, int]:
+    session = get_session()
+    lifecycle.flag_for_clinician(session, _me(), flag_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.close(
+                session=session,
+                actor=_me(),
+                flag_id=flag_id,
+                outcome=form.outcome.data or "",
+                note=form.note.data,
+            )
+        except lifecycle.TransitionError as error:
+            flash(error.message, "error")
+            return redirect(url_for("triage.flag", flag_id=flag_id))
+        except DomainError as error:
+            apply_to_form(form, error)
+        else:
+            flash(_("Flag closed."), "success")
+            return redirect(url_for("triage.flags"))
+    return _flag_page(flag_id, close_form=form), 400
