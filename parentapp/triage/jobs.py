@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import Schedule
+from parentapp.checkins.queries import last_submitted
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.teams.models import Team
@@ -18,7 +19,6 @@ from parentapp.triage.models import Category
 from parentapp.triage.queries import (
     active_schedules,
     has_recent_flag,
-    last_checkin_times,
     last_closed_flag,
     live_flag,
 )
@@ -39,7 +39,7 @@ def _missed(
 ) -> dict[str, dict[str, Any]]:
     """instrument id -> {"missed": n, "last_checkin_at": iso or None} for each schedule."""
     assert carer.id is not None
-    last = last_checkin_times(session, carer.id)
+    last = last_submitted(session, carer.id or 0)
     result = {}
     for schedule in schedules:
         submitted = last.get(schedule.instrument_id)

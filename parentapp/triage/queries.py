@@ -1,9 +1,7 @@
 """Reads the flag rules need: a carer's baseline, hysteresis state, live and recent flags."""
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
@@ -177,17 +175,6 @@ def has_recent_flag(session: Session, carer_id: int) -> bool:
         )
     ).first()
     return raised is not None
-
-
-def last_checkin_times(session: Session, carer_id: int) -> dict[str, datetime]:
-    """instrument id -> when the carer last submitted a check-in of it."""
-    rows = session.exec(
-        select(CheckIn.instrument_id, sa.func.max(CheckIn.submitted_at))
-        .where(CheckIn.carer_id == carer_id)
-        .group_by(col(CheckIn.instrument_id))
-    ).all()
-    # max() keeps the column's type, so the values come back timezone-aware like the column's.
-    return {instrument_id: at for instrument_id, at in rows if at is not None}
 
 
 def active_schedules(session: Session) -> list[tuple[Schedule, Carer, Family, Team]]:
