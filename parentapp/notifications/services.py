@@ -32,27 +32,20 @@ def notify_flag(
     """
     now = now or utcnow()
     payload = {"severity": flag.severity}
+    channels = [Channel.IN_APP]
+    if flag.severity == Severity.URGENT.value:
+        channels.append(Channel.EMAIL)
     rows = [
         Notification(
             recipient_id=flag.owner_id,
-            channel=Channel.IN_APP.value,
+            channel=channel.value,
             kind=kind.value,
             flag_id=flag.id,
             payload=payload,
             deliver_after=now,
         )
+        for channel in channels
     ]
-    if flag.severity == Severity.URGENT.value:
-        rows.append(
-            Notification(
-                recipient_id=flag.owner_id,
-                channel=Channel.EMAIL.value,
-                kind=kind.value,
-                flag_id=flag.id,
-                payload=payload,
-                deliver_after=now,
-            )
-        )
     session.add_all(rows)
     session.flush()
     return rows

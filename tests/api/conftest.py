@@ -15,22 +15,10 @@ from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.teams.models import Team
 from tests.api.schema_check import ApiClient
 from tests.conftest import login
-from tests.factories import Factory, carer_row
+from tests.factories import WEEKLY_CALM, Factory, carer_row
 from tests.factories import add_schedule as schedule
 
-# Every item of the weekly check-in answered, nothing worrying.
-CALM = {
-    "mood": "0",
-    "worry": "1",
-    "sleep": "1",
-    "coping": "0",
-    "support": "3",
-    "closeness": "3",
-    "self_harm": "0",
-    "harm_to_baby": "0",
-    "contact": "false",
-    "note": "",
-}
+CALM = WEEKLY_CALM
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,9 @@ from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
 from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.teams.models import CrisisContact, Team
-from tests.factories import Factory, add_schedule, carer_row
+from tests.factories import WEEKLY_CALM, Factory, add_schedule, carer_row
 
-# The weekly check-in with nothing worrying in it.
-CALM = {
-    "mood": "0",
-    "worry": "1",
-    "sleep": "1",
-    "coping": "0",
-    "support": "3",
-    "closeness": "3",
-    "self_harm": "0",
-    "harm_to_baby": "0",
-    "contact": "false",
-    "note": "",
-}
+CALM = WEEKLY_CALM
 PHQ9_ITEMS = [f"q{n}" for n in range(1, 10)]
 GAD7_ITEMS = [f"q{n}" for n in range(1, 8)]
 

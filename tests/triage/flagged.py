@@ -13,13 +13,9 @@ from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
-from tests.factories import Factory, add_schedule, carer_row
+from tests.factories import WEEKLY_CALM, Factory, add_schedule, carer_row
 
-# The weekly check-in with nothing worrying in it.
-CALM = {
-    "mood": "0", "worry": "1", "sleep": "1", "coping": "0", "support": "3", "closeness": "3",
-    "self_harm": "0", "harm_to_baby": "0", "contact": "false", "note": "",
-}  # fmt: skip
+CALM = WEEKLY_CALM
 
 
 @dataclass(frozen=True)
