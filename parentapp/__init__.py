@@ -49,6 +49,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from parentapp import ops
+    from parentapp.accounts import preferences_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.accounts.views import bp as accounts_bp
     from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.api.blueprint import bp as api_bp
@@ -63,7 +64,12 @@ def _register_blueprints(app: Flask) -> None:
         views,
     )
     from parentapp.families.blueprint import bp as families_bp
+    from parentapp.leave.views import bp as leave_bp
     from parentapp.notifications.views import bp as notifications_bp
+    from parentapp.pwa import shell as pwa_shell
+    from parentapp.pwa.views import bp as pwa_bp
+    from parentapp.reminders.views import bp as reminders_bp
+    from parentapp.reminders.views import subscriptions_bp as reminder_subscriptions_bp
     from parentapp.teams import settings_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.teams.views import bp as teams_bp
     from parentapp.triage.views import bp as triage_bp
@@ -77,6 +83,11 @@ def _register_blueprints(app: Flask) -> None:
         checkins_bp,
         triage_bp,
         audit_bp,
+        leave_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(reminder_subscriptions_bp)
+    app.register_blueprint(pwa_bp)
+    pwa_shell.init_app(app)

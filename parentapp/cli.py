@@ -16,6 +16,7 @@ from parentapp.config import ROOT, TRANSLATIONS_DIR
 from parentapp.db import session_scope
 from parentapp.errors import DomainError
 from parentapp.instruments.cli import instruments_group
+from parentapp.reminders.cli import reminders_group
 
 MIGRATIONS_DIR = ROOT / "migrations"
 
@@ -193,10 +194,15 @@ def _pybabel(*args: str) -> None:
 @translate_group.command("extract")
 def translate_extract() -> None:
     """Collect every marked string into translations/messages.pot."""
+    extract_template(TRANSLATIONS_DIR / "messages.pot")
+
+
+def extract_template(output: Path) -> None:
+    """Write the message template to OUTPUT (the test that the template is current uses this)."""
     # babel.cfg's patterns (parentapp/**.py ...) are relative to the directory scanned: the root.
     _pybabel(
-        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "N_", "--no-location",
-        "--sort-output", "-o", str(TRANSLATIONS_DIR / "messages.pot"), str(ROOT),
+        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "N_", "-k", "N_plural:1,2",
+        "--no-location", "--sort-output", "-o", str(output), str(ROOT),
     )  # fmt: skip
 
 
@@ -250,5 +256,6 @@ def init_app(app: Flask) -> None:
         jobs_group,
         translate_group,
         instruments_group,
+        reminders_group,
     ):
         app.cli.add_command(cmd)

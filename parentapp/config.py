@@ -67,11 +67,23 @@ class Settings:
     digest_hour: int = 8
     # How long a worker owns the notifications it claimed; a dead worker's rows return after it.
     notification_lease: timedelta = timedelta(minutes=2)
+    # Web Push (VAPID). Without both keys push is off and reminders go by email only.
+    # The private key is a PEM or the base64url raw key; the subject a mailto: or https: URL
+    # the push services may use to contact the operator.
+    vapid_public_key: str = ""
+    vapid_private_key: str = ""
+    vapid_subject: str = ""
+    # A carer who has not done a due check-in this long after the first reminder gets one more.
+    reminder_follow_up: timedelta = timedelta(hours=24)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def push_enabled(self) -> bool:
+        return bool(self.vapid_public_key and self.vapid_private_key)
 
     @property
     def secure_cookies(self) -> bool:
@@ -104,6 +116,11 @@ class Settings:
             notification_lease=timedelta(
                 seconds=float(env.get("NOTIFICATION_LEASE_SECONDS") or 120)
             ),
+            vapid_public_key=env.get("VAPID_PUBLIC_KEY", "").strip(),
+            # A PEM pasted into one line of an env file keeps its line breaks as "\n".
+            vapid_private_key=env.get("VAPID_PRIVATE_KEY", "").strip().replace("\\n", "\n"),
+            vapid_subject=env.get("VAPID_SUBJECT", "").strip(),
+            reminder_follow_up=timedelta(hours=float(env.get("REMINDER_FOLLOW_UP_HOURS") or 24)),
         )
         settings.check()
         return settings
@@ -122,6 +139,12 @@ class Settings:
             raise ConfigError(f"Unknown PARENTAPP_ENV {self.env!r}")
         if not 0 <= self.digest_hour <= 23:
             raise ConfigError("DIGEST_HOUR must be an hour of the day, 0 to 23")
+        if bool(self.vapid_public_key) != bool(self.vapid_private_key):
+            raise ConfigError("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together")
+        if self.push_enabled and not self.vapid_subject.startswith(("mailto:", "https://")):
+            raise ConfigError("VAPID_SUBJECT must be a mailto: or https:// URL when push is on")
+        if self.reminder_follow_up <= timedelta(0):
+            raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")
         if not self.is_production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:

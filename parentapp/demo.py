@@ -21,7 +21,10 @@ STAFF = (
     ("admin@example.org", "Alex Admin", Role.ADMIN),
     ("lead@example.org", "Dr Amara Okafor", Role.LEAD),
     ("clinician@example.org", "Sam Patel", Role.CLINICIAN),
+    ("duty@example.org", "Jo Mensah", Role.CLINICIAN),
 )
+# Today's duty clinician: urgent flags nobody acknowledges in time go to them, then the lead.
+DUTY = "duty@example.org"
 # (family label, clinician email, infants [(name, age in days or negative for due)], carers)
 FAMILIES = (
     ("Khan", "clinician@example.org", [("Zara", 95)],
@@ -89,6 +92,10 @@ def load_demo(session: Session) -> list[str]:
         email: _user(session, email, name, role, None if role == Role.ADMIN else team.id)
         for email, name, role in STAFF
     }
+    if not any(user.on_duty for user in staff.values()):
+        staff[DUTY].on_duty = True
+        session.add(staff[DUTY])
+        session.commit()
     carer_logins: list[str] = []
     first_family: Family | None = None
     for label, clinician_email, infants, carers in FAMILIES:
@@ -130,7 +137,10 @@ def load_demo(session: Session) -> list[str]:
     )
     return [
         f"Demo data ready: team {TEAM!r}. Every demo password is: {DEMO_PASSWORD}",
-        *(f"  {role.value}: {email}" for email, _name, role in STAFF),
+        *(
+            f"  {role.value}: {email}" + (" (duty clinician)" if email == DUTY else "")
+            for email, _name, role in STAFF
+        ),
         *carer_logins,
         f"  invitation code for the {first_family.label} family: {code} (open /join)",
         f"  {new_checkins} past check-ins added (Piotr has missed two: run `flask jobs run-once`)",

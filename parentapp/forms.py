@@ -3,8 +3,39 @@
 from collections.abc import Iterable
 from typing import Any
 
+import flask_babel
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class CatalogTranslations:
+    """WTForms' translations object, reading our catalogs through Flask-Babel.
+
+    WTForms formats its messages itself after looking them up (``message % {"min": ...}``),
+    so these return the bare translation, never formatted (Flask-Babel's ``ngettext`` would
+    format with ``num`` and fail on ``%(min)d``). The msgids are marked for extraction in
+    ``parentapp.i18n.wtforms_messages``.
+    """
+
+    def gettext(self, string: str) -> str:
+        return str(flask_babel.get_translations().ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(flask_babel.get_translations().ungettext(singular, plural, n))
+
+
+CATALOG_TRANSLATIONS = CatalogTranslations()
+
+
+class Form(FlaskForm):
+    """Every form's base: WTForms' built-in messages come from our catalogs, in the reader's
+    language (Flask-WTF would otherwise use WTForms' own catalogs, which lack Urdu and Bengali
+    and differ in wording from ours)."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> CatalogTranslations:  # noqa: ARG002
+            return CATALOG_TRANSLATIONS
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

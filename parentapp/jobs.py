@@ -1,21 +1,21 @@
-"""Periodic jobs run by the worker. Each job is a function of (app) returning an optional
-one-line summary of what it did (printed by ``flask jobs run-once``).
-
-Later domains register their jobs here (escalation, disengagement, reminders, digests).
+"""Periodic jobs run by the worker. Each job is a function of (app, now) returning an
+optional one-line summary of what it did (printed by ``flask jobs run-once``). ``now`` is
+passed in, so a test can run the jobs at any moment (a clock advanced to a due-by).
 """
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask
 
 from parentapp.db import utcnow
 
-Job = Callable[[Flask], str | None]
+Job = Callable[[Flask, datetime], str | None]
 log = logging.getLogger(__name__)
 
 
-def _expire_login_sessions(app: Flask) -> None:
+def _expire_login_sessions(app: Flask, now: datetime) -> None:
     """Mark sessions past their absolute lifetime as revoked, so the table shows only live ones."""
     import sqlalchemy as sa
 
@@ -23,46 +23,62 @@ def _expire_login_sessions(app: Flask) -> None:
     from parentapp.db import session_scope
 
     settings = app.config["PARENTAPP_SETTINGS"]
-    cutoff = utcnow() - max(settings.carer_absolute_timeout, settings.clinician_absolute_timeout)
+    cutoff = now - max(settings.carer_absolute_timeout, settings.clinician_absolute_timeout)
     with session_scope(app) as session:
         session.execute(
             sa.update(LoginSession)
             .where(LoginSession.revoked_at.is_(None), LoginSession.created_at < cutoff)  # type: ignore[union-attr]
-            .values(revoked_at=utcnow())
+            .values(revoked_at=now)
         )
         session.commit()
 
 
-def _check_disengagement(app: Flask) -> str:
+def _escalate_flags(app: Flask, now: datetime) -> str:
+    """Escalate urgent flags nobody has acknowledged by their due-by (first: the most urgent)."""
+    from parentapp.triage.escalation import escalate_due
+
+    return escalate_due(app, now)
+
+
+def _check_disengagement(app: Flask, now: datetime) -> str:
     """Raise disengagement flags for carers who have stopped checking in."""
     from parentapp.triage.jobs import check_disengagement
 
-    return check_disengagement(app)
+    return check_disengagement(app, now)
 
 
-def _queue_digests(app: Flask) -> str:
+def _queue_digests(app: Flask, now: datetime) -> str:
     """Write each clinician's daily digest email once their team's digest hour has come."""
     from parentapp.db import session_scope
     from parentapp.notifications.services import queue_digests
 
     with session_scope(app) as session:
         queued = queue_digests(
-            session=session, digest_hour=app.config["PARENTAPP_SETTINGS"].digest_hour
+            session=session, digest_hour=app.config["PARENTAPP_SETTINGS"].digest_hour, now=now
         )
     return f"{queued} digest(s) queued"
 
 
-def _deliver_notifications(app: Flask) -> str:
+def _send_reminders(app: Flask, now: datetime) -> str:
+    """Remind carers whose check-in is due (push, else an email queued for the next job)."""
+    from parentapp.reminders.jobs import send_reminders
+
+    return send_reminders(app, now)
+
+
+def _deliver_notifications(app: Flask, now: datetime) -> str:
     """Send due notifications from the outbox (last, so this run's flags and digests go too)."""
     from parentapp.notifications.delivery import deliver_all_due
 
-    return f"{deliver_all_due(app)} notification(s) delivered"
+    return f"{deliver_all_due(app, now=now)} notification(s) delivered"
 
 
 JOBS: tuple[Job, ...] = (
+    _escalate_flags,
     _expire_login_sessions,
     _check_disengagement,
     _queue_digests,
+    _send_reminders,
     _deliver_notifications,
 )
 
@@ -71,17 +87,23 @@ def job_name(job: Job) -> str:
     return getattr(job, "__name__", repr(job)).lstrip("_")
 
 
-def run_jobs_once(app: Flask, report: Callable[[str, str | None], None] | None = None) -> int:
-    """Run every periodic job once; returns how many finished without an error.
+def run_jobs_once(
+    app: Flask,
+    report: Callable[[str, str | None], None] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Run every periodic job once, all at the same moment ``now`` (default: the clock);
+    returns how many finished without an error.
 
     ``report`` is called after each job with its name and summary. A job that fails is logged
     and reported, and the others still run: one broken job must not stop escalations.
     """
     finished = 0
+    moment = now or utcnow()
     with app.app_context():
         for job in JOBS:
             try:
-                summary = job(app)
+                summary = job(app, moment)
             except Exception:
                 log.exception("job %s failed", job_name(job))
                 summary = "failed (see the log)"

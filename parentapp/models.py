@@ -5,7 +5,9 @@ from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
 from parentapp.instruments.models import ImportedDefinition
+from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
+from parentapp.reminders.models import PushSubscription, Reminder
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag, FlagEvent
 
@@ -21,8 +23,11 @@ __all__ = [
     "ImportedDefinition",
     "Infant",
     "Invitation",
+    "Leave",
     "LoginSession",
     "Notification",
+    "PushSubscription",
+    "Reminder",
     "Role",
     "Schedule",
     "Team",

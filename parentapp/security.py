@@ -43,7 +43,11 @@ def set_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated or request.endpoint not in {"static", "ops.healthz"}:
+    if request.endpoint == "pwa.service_worker":
+        # The same script for everyone, holding no data: revalidated on every use so that a
+        # release reaches phones at once.
+        headers["Cache-Control"] = "no-cache"
+    elif current_user.is_authenticated or request.endpoint not in {"static", "ops.healthz"}:
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
         headers.add("Vary", "Cookie")

@@ -53,6 +53,8 @@ ADMIN    = row("login     403   403   403          403      403       403       
 LEAD     = row("login     403   403   403          403      403       403        ok   403")
 OWN      = row("login     ok    404   404          403      403       403        403  403")
 USER     = row("login     ok    ok    ok           ok       ok        ok         ok   ok")
+# The assigned clinician's own leave: they and the lead may end it; to anyone else it is not there.
+LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
 # fmt: on
 
 
@@ -71,9 +73,15 @@ GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 
 MATRIX: dict[str, Entry] = {
     "ops.healthz": Entry(GET, OPEN),
+    # The installable app: the browser fetches these before anyone logs in (and offline).
+    "pwa.manifest": Entry(GET, OPEN),
+    "pwa.service_worker": Entry(GET, OPEN),
+    "pwa.offline": Entry(GET, OPEN),
     "accounts.index": Entry(GET, OPEN),  # sends the anonymous to /login, without ?next
     "accounts.login": Entry(BOTH, OPEN),
     "accounts.logout": Entry(POST, OPEN),
+    "accounts.choose_language": Entry(POST, OPEN),  # the session's language, or the account's
+    "accounts.account": Entry(BOTH, USER),
     "families.join": Entry(BOTH, OPEN),
     "families.join_link": Entry(GET, OPEN, lambda w: {"code": w.invitation_code}),
     "families.join_about": Entry(BOTH, OPEN),  # back to /join without an invitation
@@ -122,6 +130,13 @@ MATRIX: dict[str, Entry] = {
     "api.submit_checkin": Entry(POST, CARER),
     "notifications.index": Entry(GET, CLINICAL),
     "notifications.mark_read": Entry(POST, CLINICAL),
+    "leave.index": Entry(GET, CLINICAL),
+    "leave.create": Entry(POST, CLINICAL),
+    "leave.cancel": Entry(POST, LEAVE_1, lambda w: {"leave_id": w.leave.id}),
+    "reminders.settings": Entry(BOTH, CARER),
+    # An empty POST from a carer is a 415 (not JSON): past the access check.
+    "reminder_subscriptions.subscribe": Entry(POST, CARER),
+    "reminder_subscriptions.unsubscribe": Entry(POST, CARER),
 }
 
 

@@ -252,10 +252,10 @@ def test_a_failing_job_does_not_stop_the_others(runner: Runner, monkeypatch: pyt
 
     ran: list[str] = []
 
-    def broken(_app):
+    def broken(_app, _now):
         raise RuntimeError("boom")
 
-    def healthy(_app):
+    def healthy(_app, _now):
         ran.append("healthy")
         return "fine"
 

@@ -18,6 +18,7 @@ from parentapp.config import Settings
 from parentapp.db import utcnow
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, Factory
+from tests.reminders.subscriptions import ENDPOINT, SUBSCRIPTION
 from tests.test_access_matrix import MATRIX
 from tests.world import World, build_url, build_world, client_for, route_methods, snapshot
 
@@ -57,6 +58,25 @@ def _open_invitation(client: FlaskClient, world: World) -> object:
     return client.get(f"/join/{world.invitation_code}")
 
 
+def _add_subscription(client: FlaskClient, world: World) -> object:
+    """This phone's subscription, already stored, for the removal to remove."""
+    from sqlmodel import Session
+
+    from parentapp.reminders.models import PushSubscription
+
+    engine = client.application.extensions["parentapp.engine"]
+    with Session(engine) as session:
+        keys = SUBSCRIPTION["keys"]
+        user_id = world.users["owning_carer"].id or 0
+        session.add(
+            PushSubscription(
+                user_id=user_id, endpoint=ENDPOINT, p256dh=keys["p256dh"], auth=keys["auth"]
+            )
+        )
+        session.commit()
+    return None
+
+
 def _recent_birth() -> str:
     return (utcnow().date() - timedelta(days=10)).isoformat()
 
@@ -73,6 +93,15 @@ CASES: dict[str, Case] = {
         lambda w: {"email": w.users["lead"].email, "password": PASSWORD},
     ),
     "accounts.logout": Case("assigned_clinician", "families.caseload", lambda _w: {}),
+    # Logged in, the choice is kept on the account (anonymous, only in the session).
+    "accounts.choose_language": Case(
+        "assigned_clinician", "families.caseload", lambda _w: {"language": "pl", "next": "/clinic"}
+    ),
+    "accounts.account": Case(
+        "assigned_clinician",
+        "accounts.account",
+        lambda _w: {"language": "es", "time_zone": "Europe/Madrid"},
+    ),
     "families.join": Case(
         "anonymous", "families.join", lambda w: {"code": w.invitation_code}, changes_db=False
     ),
@@ -131,13 +160,16 @@ CASES: dict[str, Case] = {
     "teams.settings": Case(
         "lead",
         "teams.settings",
-        lambda _w: {
+        lambda w: {
             "invite_expiry_days": "7",
             "time_zone": "UTC",
             "working_days": ["1", "2", "3"],
             "working_start": "08:30",
             "working_end": "16:30",
             "missed_checkins_threshold": "3",
+            "urgent_response_hours": "3",
+            "concern_response_days": "1",
+            "duty_clinician_id": str(w.users["colleague"].id),
         },
     ),
     "teams.add_contact": Case(
@@ -181,6 +213,29 @@ CASES: dict[str, Case] = {
     # Nothing unread in the world: the redirect shows the form was accepted.
     "notifications.mark_read": Case(
         "assigned_clinician", "notifications.index", lambda _w: {}, changes_db=False
+    ),
+    "leave.create": Case(
+        "assigned_clinician",
+        "leave.index",
+        lambda w: {
+            "starts_on": (utcnow().date() + timedelta(days=60)).isoformat(),
+            "ends_on": (utcnow().date() + timedelta(days=61)).isoformat(),
+            "cover_id": str(w.users["colleague"].id),
+        },
+    ),
+    "leave.cancel": Case("assigned_clinician", "leave.index", lambda _w: {}),
+    "reminders.settings": Case(
+        "owning_carer", "reminders.settings", lambda _w: {"enabled": "y", "quiet": "none"}
+    ),
+    "reminder_subscriptions.subscribe": Case(
+        "owning_carer", "api.session", lambda _w: SUBSCRIPTION, api=True
+    ),
+    "reminder_subscriptions.unsubscribe": Case(
+        "owning_carer",
+        "api.session",
+        lambda _w: {"endpoint": ENDPOINT},
+        api=True,
+        prepare=_add_subscription,
     ),
 }
 

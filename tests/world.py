@@ -3,6 +3,7 @@ access-matrix and CSRF tests, with helpers to log each actor in and to snapshot 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,9 @@ from parentapp import create_app
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
+from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.leave.models import Leave
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag
 from tests.conftest import login
@@ -51,6 +54,7 @@ class World:
     checkin: CheckIn  # one the owning carer sent
     crisis_contact: CrisisContact  # team A's
     flag: Flag  # an open flag about the owning carer (family 1)
+    leave: Leave  # the assigned clinician's coming leave, covered by the colleague
 
 
 def build_world(make: Factory) -> World:
@@ -95,6 +99,7 @@ def build_world(make: Factory) -> World:
         checkin=checkin,
         crisis_contact=contact,
         flag=_flag(make, checkin, assigned),
+        leave=_leave(make, assigned, colleague),
     )
 
 
@@ -140,6 +145,22 @@ def _flag(make: Factory, checkin: CheckIn, owner: User) -> Flag:
     make.session.add(flag)
     make.session.commit()
     return flag
+
+
+def _leave(make: Factory, absent: User, cover: User) -> Leave:
+    """Leave a month away: it exists to be seen and ended, and routes nothing today."""
+    start = utcnow().date() + timedelta(days=30)
+    leave = Leave(
+        team_id=absent.team_id or 0,
+        user_id=absent.id or 0,
+        cover_id=cover.id or 0,
+        starts_on=start,
+        ends_on=start + timedelta(days=5),
+        created_by_id=absent.id or 0,
+    )
+    make.session.add(leave)
+    make.session.commit()
+    return leave
 
 
 def client_for(app: Flask, world: World, actor: str) -> FlaskClient:

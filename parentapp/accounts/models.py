@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
@@ -34,6 +35,9 @@ class User(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)
     time_zone: str | None = Field(default=None, max_length=64)
     active: bool = Field(default=True)
+    # The team's duty clinician today: sees the whole team's queue and is the first person an
+    # unacknowledged urgent flag escalates to. One per team (set by the team lead).
+    on_duty: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

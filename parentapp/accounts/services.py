@@ -1,5 +1,6 @@
 """Account use cases: creating users, logging in and out."""
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -11,12 +12,21 @@ from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError
 
+# Numbers in sentences are formatted for the reader's language (2,000 / 2 000 / 2.000) and
+# choose the plural form by their value.
 PASSWORD_MESSAGES = {
-    "too_short": lambda: _(
-        "Use at least %(count)d characters. A few words together are easy to remember.",
-        count=passwords.MIN_LENGTH,
+    "too_short": lambda: ngettext(
+        "Use at least %(count)s character. A few words together are easy to remember.",
+        "Use at least %(count)s characters. A few words together are easy to remember.",
+        passwords.MIN_LENGTH,
+        count=format_decimal(passwords.MIN_LENGTH),
     ),
-    "too_long": lambda: _("Use at most %(count)d characters.", count=passwords.MAX_LENGTH),
+    "too_long": lambda: ngettext(
+        "Use at most %(count)s character.",
+        "Use at most %(count)s characters.",
+        passwords.MAX_LENGTH,
+        count=format_decimal(passwords.MAX_LENGTH),
+    ),
     "common": lambda: _("That password is too easy to guess. Try a few words together."),
     "personal": lambda: _("Do not use your name or email address as your password."),
 }

@@ -170,6 +170,12 @@ SCHEMAS: dict[str, Schema] = {
                 "urgent": {"type": "boolean"},
                 "next_due_at": nullable(TIMESTAMP),
                 "clinician_sees_by": TIMESTAMP,
+                "done_url": {
+                    **TEXT,
+                    "pattern": "^/",
+                    "description": "The web page to open after sending: the safety screen "
+                    "when urgent, else what happens next.",
+                },
                 "safety": ref("Safety"),
             },
             optional=("safety",),

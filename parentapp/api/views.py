@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -114,10 +114,13 @@ def _checkin_body(checkin: CheckIn, carer: Carer) -> dict[str, Any]:
     team = team_of(db, carer)
     schedule = db.get(Schedule, checkin.schedule_id) if checkin.schedule_id else None
     urgent = raised_urgent_flag(db, checkin.id or 0)
-    return serialize.checkin(
+    body = serialize.checkin(
         checkin,
         schedule=schedule,
         urgent=urgent,
         hours=of_team(team),
         contacts=contacts_for_carers(db, team.id or 0) if urgent else (),
     )
+    # The page a phone opens once a queued check-in is sent: the safety screen when urgent.
+    body["done_url"] = url_for("checkins.done", checkin_id=checkin.id)
+    return body

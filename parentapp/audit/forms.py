@@ -1,12 +1,13 @@
 """The audit log's filter form (a GET form: it changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, SelectField
 from wtforms.validators import Email, NumberRange, Optional, ValidationError
 
+from parentapp.forms import Form
 
-class AuditFilterForm(FlaskForm):
+
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

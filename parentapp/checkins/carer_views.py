@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp, format_when
-from parentapp.checkins.forms import CheckInForm, checkin_form
+from parentapp.checkins.forms import CheckInForm, checkin_form, field_name
 from parentapp.checkins.services import (
     AnswerError,
     IdempotencyMismatch,
@@ -27,7 +27,7 @@ from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of
 from parentapp.instruments.registry import UnknownInstrumentError, load_registry
-from parentapp.instruments.schema import Definition, LicenceStatus
+from parentapp.instruments.schema import Definition, LicenceStatus, Tag
 from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.forms import WEEKDAY_LABELS
 from parentapp.teams.hours import next_working_moment, of_team
@@ -77,13 +77,31 @@ def take(instrument_id: str) -> Response | str | tuple[str, int]:
             form.submission_key.data = secrets.token_urlsafe(24)
         else:
             return redirect(url_for("checkins.done", checkin_id=result.checkin.id))
+    session = get_session()
     page = render_template(
         "checkins/take.html",
         definition=definition,
         form=form,
         show_attribution=definition.licence.status != LicenceStatus.OWN,
+        # For checkin.js: answers kept on the phone raise no flag until they are sent, so the
+        # page itself shows the crisis numbers at once for these answers (not sensitive).
+        contacts=contacts_for_carers(session, queries.team_of(session, carer).id or 0),
+        alarming=alarming_answers(definition),
     )
     return (page, 400) if form.is_submitted() else page
+
+
+def alarming_answers(definition: Definition) -> dict[str, list[str]]:
+    """Form field -> the answers above the lowest ("Not at all") of each item about thoughts
+    of self-harm or of harming the baby."""
+    alarming: dict[str, list[str]] = {}
+    for item in definition.items:
+        if not {Tag.SELF_HARM, Tag.HARM_TO_BABY} & set(item.tags):
+            continue
+        options = sorted(definition.options(item), key=lambda option: option.weight)
+        codes = [option.code for option in options[1:]] if options else ["true"]
+        alarming[field_name(item.link_id)] = codes
+    return alarming
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ definition's business and is judged by the submit service, whose errors land on 
 
 from collections.abc import Mapping, Sequence
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,7 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS
 from parentapp.checkins.services import INFANT_FIELD
 from parentapp.families.models import Infant
-from parentapp.forms import choices
+from parentapp.forms import Form, choices
 from parentapp.instruments.answers import enabled_items
 from parentapp.instruments.schema import Definition, Item, ItemType
 
@@ -44,7 +44,7 @@ def field_name(link_id: str) -> str:
     return f"item_{link_id}"
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     """Fields are added per definition by ``checkin_form``."""
 
     definition: Definition
@@ -106,7 +106,15 @@ def _item_field(definition: Definition, item: Item) -> Field:
             label,
             validators=[
                 Optional(),
-                Length(max=limit, message=_("Please keep this under %(n)d characters.", n=limit)),
+                Length(
+                    max=limit,
+                    message=ngettext(
+                        "Please keep this under %(limit)s character.",
+                        "Please keep this under %(limit)s characters.",
+                        limit,
+                        limit=format_decimal(limit),
+                    ),
+                ),
             ],
             render_kw={"rows": 4, "maxlength": limit},
         )
@@ -139,7 +147,7 @@ def checkin_form(
     return form
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     """Ask a carer to complete an instrument every so many days (one per carer on the page)."""
 
     instrument_id = SelectField(_l("Questionnaire"), validators=[InputRequired()])
@@ -156,11 +164,11 @@ class ScheduleForm(FlaskForm):
     )
 
 
-class StopScheduleForm(FlaskForm):
+class StopScheduleForm(Form):
     pass
 
 
-class SinceForm(FlaskForm):
+class SinceForm(Form):
     """The first day of the carer's summary (a GET form: it changes nothing)."""
 
     class Meta:

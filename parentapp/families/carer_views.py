@@ -77,7 +77,8 @@ def join_about() -> Response | str:
     if not isinstance(invitation_id, int):
         flash(_("Please enter your invitation code first."), "info")
         return redirect(url_for("families.join"))
-    form = JoinForm()
+    # The language the page is read in is the first choice; the carer may pick another.
+    form = JoinForm(language=str(get_locale()))
     if form.validate_on_submit():
         try:
             services.join_family(
@@ -88,7 +89,7 @@ def join_about() -> Response | str:
                 password=form.password.data or "",
                 carer_role=CarerRole(form.carer_role.data),
                 carer_role_other=form.carer_role_other.data,
-                locale=str(get_locale()),
+                locale=form.language.data or str(get_locale()),
             )
         except services.InvitationError as error:
             session.pop(JOIN_KEY, None)

@@ -1,14 +1,13 @@
 """Forms for families, infants, invitations, joining and consent (shape checks only)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from parentapp.accounts.forms import EmailMixin
+from parentapp.accounts.forms import EmailMixin, language_choices
 from parentapp.accounts.passwords import MAX_LENGTH
 from parentapp.families.models import CarerRole
-from parentapp.forms import choices
+from parentapp.forms import Form, choices
 
 CARER_ROLE_LABELS = {
     CarerRole.MOTHER: _l("Mother"),
@@ -33,7 +32,7 @@ class InfantFieldsMixin:
     )
 
 
-class FamilyForm(InfantFieldsMixin, FlaskForm):
+class FamilyForm(InfantFieldsMixin, Form):
     label = StringField(
         _l("Family name or reference"),
         validators=[DataRequired(_l("Enter a name or reference for the family.")), Length(max=120)],
@@ -48,20 +47,20 @@ class FamilyForm(InfantFieldsMixin, FlaskForm):
     )
 
 
-class InfantForm(InfantFieldsMixin, FlaskForm):
+class InfantForm(InfantFieldsMixin, Form):
     name = StringField(
         _l("Baby's name or nickname"),
         validators=[DataRequired(_l("Enter the baby's name or a nickname.")), Length(max=80)],
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     assigned_clinician_id = SelectField(
         _l("Assigned clinician"), coerce=int, validators=[InputRequired()]
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     invitee_note = StringField(
         _l("Who is this invitation for? (optional)"),
         validators=[Length(max=80)],
@@ -69,7 +68,7 @@ class InvitationForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Invitation code"),
         validators=[DataRequired(_l("Enter the code from your invitation.")), Length(max=40)],
@@ -78,7 +77,14 @@ class CodeForm(FlaskForm):
     )
 
 
-class JoinForm(EmailMixin, FlaskForm):
+class JoinForm(EmailMixin, Form):
+    language = SelectField(
+        _l("Language"),
+        choices=language_choices(),
+        description=_l(
+            "The app and your check-ins will be in this language. You can change it later."
+        ),
+    )
     display_name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Enter the name you would like us to use.")), Length(max=80)],
@@ -112,7 +118,7 @@ class JoinForm(EmailMixin, FlaskForm):
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     agree = BooleanField(
         _l("I have read this and I agree"),
         validators=[DataRequired(_l("Tick the box to say you have read this and agree."))],

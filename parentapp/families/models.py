@@ -1,8 +1,9 @@
 """Families, their carers and infants, and invitations to join."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
@@ -59,6 +60,15 @@ class Carer(SQLModel, table=True):
     joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consent_version: str | None = Field(default=None, max_length=16)
+    # Reminders when a check-in is due (web push, email as the fallback), never in quiet hours
+    # (local times in the carer's zone, else the team's; start after end spans midnight).
+    reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    quiet_start: time | None = Field(
+        default=time(22, 0), sa_column_kwargs={"server_default": "22:00:00"}
+    )
+    quiet_end: time | None = Field(
+        default=time(8, 0), sa_column_kwargs={"server_default": "08:00:00"}
+    )
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
 
 

@@ -15,6 +15,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction (``ngettext`` translates it where shown)."""
+    return singular, plural
+
+
 def select_locale() -> str | None:
     """The user's own language, else the one chosen this visit, else the browser's.
 

@@ -1,4 +1,7 @@
-"""The languages table: the single source for codes, native names and text direction."""
+"""The languages table: the single source for codes, native names and text direction.
+
+Adding a language: ``flask --app parentapp translate init CODE``, then a row here (see README).
+"""
 
 from dataclasses import dataclass
 
@@ -11,7 +14,16 @@ class Language:
     direction: str = "ltr"
 
 
-LANGUAGES: tuple[Language, ...] = (Language("en", "English", "English"),)
+# English first: it is the default and the language the instruments were published in.
+LANGUAGES: tuple[Language, ...] = (
+    Language("en", "English", "English"),
+    Language("pl", "Polish", "Polski"),
+    Language("ro", "Romanian", "Română"),
+    Language("ur", "Urdu", "اردو", "rtl"),
+    Language("ar", "Arabic", "العربية", "rtl"),
+    Language("bn", "Bengali", "বাংলা"),
+    Language("es", "Spanish", "Español"),
+)
 
 BY_CODE = {language.code: language for language in LANGUAGES}
 DEFAULT = LANGUAGES[0]

@@ -151,11 +151,13 @@ class _maybe_mailer:
                 log.debug("closing the SMTP connection failed", exc_info=True)
 
 
-def deliver_all_due(app: Flask, *, batch: int = 50, max_batches: int = 20) -> int:
+def deliver_all_due(
+    app: Flask, *, batch: int = 50, max_batches: int = 20, now: datetime | None = None
+) -> int:
     """Drain the outbox a batch at a time (bounded, so other jobs still get their turn)."""
     total = 0
     for _ in range(max_batches):
-        delivered = deliver_due(app, batch=batch)
+        delivered = deliver_due(app, batch=batch, now=now)
         total += delivered
         if delivered < batch:
             break

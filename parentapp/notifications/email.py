@@ -29,9 +29,10 @@ SUBJECTS = {
     "flag_urgent": _l("A flag is now urgent"),
     "flag_escalated": _l("An urgent flag needs you"),
     "digest": _l("Your open flags today"),
+    "reminder": _l("Your check-in is ready"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
-LINKS = {"digest": "/clinic"}
+LINKS = {"digest": "/clinic", "reminder": "/home"}
 
 Send = Callable[[EmailMessage], object]
 

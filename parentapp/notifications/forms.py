@@ -1,7 +1,7 @@
 """The one form of the notification list."""
 
-from flask_wtf import FlaskForm
+from parentapp.forms import Form
 
 
-class MarkAllReadForm(FlaskForm):
+class MarkAllReadForm(Form):
     """No fields: the button and its CSRF token."""

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import CLINICAL_ROLES, User
 from parentapp.db import utcnow
+from parentapp.leave.services import active_covers, route, team_today
 from parentapp.notifications.models import Channel, Notification
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag, FlagState, Severity
@@ -20,24 +21,31 @@ class Kind(enum.StrEnum):
     FLAG_URGENT = "flag_urgent"
     FLAG_ESCALATED = "flag_escalated"
     DIGEST = "digest"
+    # To a carer: a check-in is due (the email fallback of a push reminder).
+    REMINDER = "reminder"
 
 
-def notify_flag(
-    *, session: Session, flag: Flag, kind: Kind = Kind.FLAG_OPENED, now: datetime | None = None
+def _handler(session: Session, flag: Flag, now: datetime) -> int:
+    """Who acts on ``flag`` today: its owner, or whoever covers the owner's leave."""
+    team = session.get(Team, flag.team_id)
+    if team is None:
+        return flag.owner_id
+    return route(flag.owner_id, active_covers(session, flag.team_id, team_today(team, now)))
+
+
+def _rows(
+    *,
+    flag: Flag,
+    kind: Kind,
+    recipient_id: int,
+    email: bool,
+    now: datetime,
+    payload: dict[str, object],
 ) -> list[Notification]:
-    """Add the notifications a new (or newly urgent) flag needs; flushes, never commits.
-
-    The owner always gets an in-app row. Only urgent flags are emailed at once: the rest are
-    counted in the owner's daily digest, so a busy week is not a storm of emails.
-    """
-    now = now or utcnow()
-    payload = {"severity": flag.severity}
-    channels = [Channel.IN_APP]
-    if flag.severity == Severity.URGENT.value:
-        channels.append(Channel.EMAIL)
-    rows = [
+    channels = [Channel.IN_APP, Channel.EMAIL] if email else [Channel.IN_APP]
+    return [
         Notification(
-            recipient_id=flag.owner_id,
+            recipient_id=recipient_id,
             channel=channel.value,
             kind=kind.value,
             flag_id=flag.id,
@@ -45,6 +53,49 @@ def notify_flag(
             deliver_after=now,
         )
         for channel in channels
+    ]
+
+
+def notify_flag(
+    *, session: Session, flag: Flag, kind: Kind = Kind.FLAG_OPENED, now: datetime | None = None
+) -> list[Notification]:
+    """Add the notifications a new (or newly urgent) flag needs; flushes, never commits.
+
+    The clinician who acts on it today (the owner, or their cover while they are on leave)
+    gets an in-app row; only urgent flags are emailed at once: the rest are counted in the
+    daily digest, so a busy week is not a storm of emails. An owner on leave still gets the
+    in-app row, to find on their return.
+    """
+    now = now or utcnow()
+    payload: dict[str, object] = {"severity": flag.severity}
+    urgent = flag.severity == Severity.URGENT.value
+    handler = _handler(session, flag, now)
+    rows = _rows(flag=flag, kind=kind, recipient_id=handler, email=urgent, now=now, payload=payload)
+    if handler != flag.owner_id:
+        rows += _rows(
+            flag=flag, kind=kind, recipient_id=flag.owner_id, email=False, now=now, payload=payload
+        )
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def notify_escalation(
+    *, session: Session, flag: Flag, recipient_ids: list[int], level: int, now: datetime
+) -> list[Notification]:
+    """In-app and email notices to each person an urgent flag has escalated to; flushes."""
+    payload: dict[str, object] = {"severity": flag.severity, "level": level}
+    rows = [
+        row
+        for recipient_id in recipient_ids
+        for row in _rows(
+            flag=flag,
+            kind=Kind.FLAG_ESCALATED,
+            recipient_id=recipient_id,
+            email=True,
+            now=now,
+            payload=payload,
+        )
     ]
     session.add_all(rows)
     session.flush()
@@ -67,6 +118,18 @@ def _flag_counts(session: Session, owner_ids: list[int]) -> dict[int, tuple[int,
         .group_by(col(Flag.owner_id))
     ).all()
     return {owner: (int(total), int(n_urgent or 0)) for owner, total, n_urgent in rows}
+
+
+def _routed(
+    counts: dict[int, tuple[int, int]], covers: dict[int, int]
+) -> dict[int, tuple[int, int]]:
+    """Counts per owner, with an absent owner's flags added to whoever covers them."""
+    routed: dict[int, tuple[int, int]] = {}
+    for owner, (total, urgent) in counts.items():
+        target = route(owner, covers)
+        before = routed.get(target, (0, 0))
+        routed[target] = (before[0] + total, before[1] + urgent)
+    return routed
 
 
 def _already_sent_today(session: Session, recipient_ids: list[int], since: datetime) -> set[int]:
@@ -106,11 +169,13 @@ def queue_digests(*, session: Session, digest_hour: int, now: datetime | None = 
         ids = [i for i in clinicians if i is not None]
         if not ids:
             continue
-        counts = _flag_counts(session, ids)
+        covers = active_covers(session, team.id or 0, local.date())
+        counts = _routed(_flag_counts(session, ids), covers)
         done = _already_sent_today(session, ids, day_start)
         for user_id in ids:
             total, urgent = counts.get(user_id, (0, 0))
-            if total - urgent <= 0 or user_id in done:
+            # Someone on leave gets no digest: their cover's counts include their flags.
+            if total - urgent <= 0 or user_id in done or user_id in covers:
                 continue
             session.add(
                 Notification(
@@ -148,4 +213,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-__all__ = ["Kind", "backoff", "mark_all_read", "notify_flag", "queue_digests"]
+__all__ = [
+    "Kind",
+    "backoff",
+    "mark_all_read",
+    "notify_escalation",
+    "notify_flag",
+    "queue_digests",
+]

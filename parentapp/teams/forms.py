@@ -1,14 +1,29 @@
 """Forms for teams and clinician accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TimeField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from parentapp.accounts.forms import EmailMixin
 from parentapp.accounts.passwords import MAX_LENGTH
-from parentapp.forms import MultiCheckboxField, choices
-from parentapp.teams.models import INVITE_EXPIRY_BOUNDS, MISSED_CHECKINS_BOUNDS
+from parentapp.forms import Form, MultiCheckboxField, choices
+from parentapp.teams.models import (
+    CONCERN_RESPONSE_BOUNDS,
+    DEFAULT_QUICK_EXIT_URL,
+    DISCREET_NAME_MAX,
+    INVITE_EXPIRY_BOUNDS,
+    MISSED_CHECKINS_BOUNDS,
+    QUICK_EXIT_URL_MAX,
+    URGENT_RESPONSE_BOUNDS,
+)
 
 STAFF_ROLE_LABELS = {
     "clinician": _l("Clinician"),
@@ -17,7 +32,7 @@ STAFF_ROLE_LABELS = {
 }
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(
         _l("Team name"), validators=[DataRequired(_l("Enter the team's name.")), Length(max=120)]
     )
@@ -28,7 +43,7 @@ class TeamForm(FlaskForm):
     )
 
 
-class StaffForm(EmailMixin, FlaskForm):
+class StaffForm(EmailMixin, Form):
     display_name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=80)]
     )
@@ -55,11 +70,13 @@ WEEKDAY_LABELS = {
 }
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(Form):
     active = HiddenField(validators=[InputRequired()])
 
 
-class TeamSettingsForm(FlaskForm):
+class TeamSettingsBase(Form):
+    """Invitations, time zone, working hours and missed check-ins."""
+
     invite_expiry_days = IntegerField(
         _l("Invitations expire after (days)"),
         validators=[
@@ -103,7 +120,74 @@ class TeamSettingsForm(FlaskForm):
     )
 
 
-class CrisisContactForm(FlaskForm):
+class TeamSettingsForm(TeamSettingsBase):
+    """All of a team's settings: the base ones, how soon flags must be acknowledged, and who
+    is on duty."""
+
+    urgent_response_hours = IntegerField(
+        _l("Urgent flags must be acknowledged within (working hours)"),
+        description=_l(
+            "Not acknowledged by then, an urgent flag goes to the duty clinician, then to you."
+        ),
+        validators=[
+            InputRequired(_l("Enter a number of hours.")),
+            NumberRange(
+                *URGENT_RESPONSE_BOUNDS, message=_l("Choose between %(min)s and %(max)s hours.")
+            ),
+        ],
+    )
+    concern_response_days = IntegerField(
+        _l("Other flags must be acknowledged within (working days)"),
+        validators=[
+            InputRequired(_l("Enter a number of days.")),
+            NumberRange(
+                *CONCERN_RESPONSE_BOUNDS, message=_l("Choose between %(min)s and %(max)s days.")
+            ),
+        ],
+    )
+    duty_clinician_id = SelectField(
+        _l("Duty clinician"),
+        coerce=int,
+        description=_l(
+            "Sees the whole team's flags and is the first to hear of an urgent flag nobody has acknowledged."
+        ),
+        validators=[InputRequired()],
+    )
+    # Safety at home: what a carer's phone shows, and where the quick-exit control goes.
+    quick_exit_url = StringField(
+        _l("Quick exit goes to"),
+        description=_l(
+            "A neutral website that replaces the page at once when a carer presses Quick exit. It must start with https://. Leave it empty for %(url)s.",
+            url=DEFAULT_QUICK_EXIT_URL,
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=QUICK_EXIT_URL_MAX,
+                message=_l("Use a shorter address (at most 255 characters)."),
+            ),
+        ],
+        render_kw={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"},
+    )
+    discreet_name = StringField(
+        _l("Discreet app name (optional)"),
+        description=_l(
+            "Shown to your carers instead of “Parent check-in”, on their pages and on their phone's home screen, so the app does not say what it is for. At most 30 characters."
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=DISCREET_NAME_MAX, message=_l("Use a shorter name (at most 30 characters).")
+            ),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    discreet_icon = BooleanField(
+        _l("Show a plain icon instead of the app's own on carers' phones"),
+    )
+
+
+class CrisisContactForm(Form):
     """One place a carer can get help at once; several are on the settings page, so each
     is built with its own ``prefix``."""
 
@@ -127,5 +211,5 @@ class CrisisContactForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = HiddenField(validators=[InputRequired()])

@@ -3,7 +3,7 @@ no database, so the arithmetic that carers are told about can be tested on its o
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from parentapp.teams.models import Team
@@ -59,6 +59,40 @@ def next_working_moment(now: datetime, hours: WorkingHours) -> datetime:
         if local < closes:
             return now.astimezone(UTC)
     raise AssertionError("unreachable: a working day falls within any eight days")
+
+
+def _closing(moment: datetime, hours: WorkingHours) -> datetime:
+    """The end (UTC) of the working day that ``moment`` (a working moment) falls in."""
+    zone = ZoneInfo(hours.time_zone)
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date(), hours.end, tzinfo=zone).astimezone(UTC)
+
+
+def add_working_time(start: datetime, duration: timedelta, hours: WorkingHours) -> datetime:
+    """The moment (UTC) when ``duration`` of the team's working time has passed since ``start``.
+
+    Time outside working hours does not count: four working hours from 15:00 on a Friday, for a
+    team working 09:00-17:00 on weekdays, ends at 11:00 on Monday.
+    """
+    if duration < timedelta(0):
+        raise ValueError("duration must not be negative")
+    moment = next_working_moment(start, hours)
+    remaining = duration
+    # Each pass uses up one working day; a year of days is far more than any response time.
+    for _ in range(366 * 2):
+        closes = _closing(moment, hours)
+        available = closes - moment
+        if remaining <= available:
+            return moment + remaining
+        remaining -= available
+        moment = next_working_moment(closes, hours)
+    raise ValueError("duration is too long to count in working time")
+
+
+def working_day_length(hours: WorkingHours) -> timedelta:
+    """How long one working day is (wall-clock, so the same on both sides of a clock change)."""
+    day = date(2000, 1, 3)
+    return datetime.combine(day, hours.end) - datetime.combine(day, hours.start)
 
 
 def is_working_time(now: datetime, hours: WorkingHours) -> bool:

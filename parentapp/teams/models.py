@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
@@ -12,6 +13,16 @@ INVITE_EXPIRY_BOUNDS = (1, 30)
 DEFAULT_MISSED_CHECKINS = 2
 # How many consecutive missed check-ins a lead may choose before a disengagement flag.
 MISSED_CHECKINS_BOUNDS = (1, 6)
+# How soon a flag must be acknowledged, counted in the team's working time. An urgent flag
+# waits at most one working day whatever a lead chooses; a concern at most one working week.
+DEFAULT_URGENT_RESPONSE_HOURS = 4
+URGENT_RESPONSE_BOUNDS = (1, 8)
+DEFAULT_CONCERN_RESPONSE_DAYS = 2
+CONCERN_RESPONSE_BOUNDS = (1, 5)
+# A neutral page to leave for at once: weather looks like nothing in a browser's history.
+DEFAULT_QUICK_EXIT_URL = "https://www.bbc.co.uk/weather"
+QUICK_EXIT_URL_MAX = 255
+DISCREET_NAME_MAX = 30
 
 
 class Team(SQLModel, table=True):
@@ -35,6 +46,23 @@ class Team(SQLModel, table=True):
     )
     working_start: time = Field(default=time(9, 0), sa_column_kwargs={"server_default": "09:00:00"})
     working_end: time = Field(default=time(17, 0), sa_column_kwargs={"server_default": "17:00:00"})
+    urgent_response_hours: int = Field(
+        default=DEFAULT_URGENT_RESPONSE_HOURS,
+        sa_column_kwargs={"server_default": str(DEFAULT_URGENT_RESPONSE_HOURS)},
+    )
+    concern_response_days: int = Field(
+        default=DEFAULT_CONCERN_RESPONSE_DAYS,
+        sa_column_kwargs={"server_default": str(DEFAULT_CONCERN_RESPONSE_DAYS)},
+    )
+    # Home-use safety: a name and icon on the phone that do not say what the app is for, and
+    # where the quick-exit control goes (a neutral site that replaces the page in history).
+    discreet_name: str | None = Field(default=None, max_length=DISCREET_NAME_MAX)
+    discreet_icon: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    quick_exit_url: str = Field(
+        default=DEFAULT_QUICK_EXIT_URL,
+        max_length=QUICK_EXIT_URL_MAX,
+        sa_column_kwargs={"server_default": DEFAULT_QUICK_EXIT_URL},
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

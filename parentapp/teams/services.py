@@ -1,18 +1,30 @@
 """Team use cases: creating teams and changing their settings."""
 
+import enum
 from collections.abc import Iterable
 from datetime import time
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.errors import DomainError
 from parentapp.teams.contacts import add_default_contacts
 from parentapp.teams.hours import WEEKDAYS, format_days, parse_days
-from parentapp.teams.models import INVITE_EXPIRY_BOUNDS, MISSED_CHECKINS_BOUNDS, Team
+from parentapp.teams.models import (
+    CONCERN_RESPONSE_BOUNDS,
+    DEFAULT_QUICK_EXIT_URL,
+    DISCREET_NAME_MAX,
+    INVITE_EXPIRY_BOUNDS,
+    MISSED_CHECKINS_BOUNDS,
+    QUICK_EXIT_URL_MAX,
+    URGENT_RESPONSE_BOUNDS,
+    Team,
+)
 from parentapp.teams.queries import team_by_name
 
 
@@ -47,11 +59,91 @@ def create_team(
     return team
 
 
+def check_quick_exit_url(url: str) -> str:
+    """A carer pressing quick exit lands here: an https address of a real host, nothing else
+    (empty: the default neutral site).
+
+    :raises DomainError: the address is not https, has no host, or is too long.
+    """
+    url = url.strip()
+    if not url:
+        return DEFAULT_QUICK_EXIT_URL
+    if len(url) > QUICK_EXIT_URL_MAX:
+        raise DomainError(
+            _("Use a shorter address (at most 255 characters)."), field="quick_exit_url"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    # No "user@host": an address with credentials in it can disguise where it really goes.
+    if (
+        parts is None
+        or parts.scheme != "https"
+        or not parts.hostname
+        or "@" in parts.netloc
+        or any(char.isspace() for char in url)
+    ):
+        raise DomainError(
+            _("Enter a website address starting with https://."), field="quick_exit_url"
+        )
+    return url
+
+
+def check_discreet_name(name: str | None) -> str | None:
+    """:raises DomainError: the name is too long to fit under a phone's home-screen icon."""
+    name = (name or "").strip()
+    if len(name) > DISCREET_NAME_MAX:
+        raise DomainError(_("Use a shorter name (at most 30 characters)."), field="discreet_name")
+    return name or None
+
+
 def _check_hours(days: set[int], start: time, end: time) -> None:
     if not days or not days <= set(WEEKDAYS):
         raise DomainError(_("Choose at least one working day."), field="working_days")
     if start >= end:
         raise DomainError(_("The working day must end after it starts."), field="working_end")
+
+
+class Unchanged(enum.Enum):
+    """A setting left as it is (None already means "nobody" for the duty clinician)."""
+
+    TOKEN = 0
+
+
+UNCHANGED = Unchanged.TOKEN
+
+
+def _check_bounds(value: int | None, bounds: tuple[int, int], field: str) -> None:
+    low, high = bounds
+    if value is not None and not low <= value <= high:
+        message = (
+            _("Choose between %(min)s and %(max)s hours.", min=low, max=high)
+            if field == "urgent_response_hours"
+            else _("Choose between %(min)s and %(max)s days.", min=low, max=high)
+        )
+        raise DomainError(message, field=field)
+
+
+def _set_duty(session: Session, team: Team, user_id: int | None) -> None:
+    """Make ``user_id`` the team's one duty clinician (None: nobody)."""
+    if user_id is not None:
+        chosen = session.get(User, user_id)
+        if (
+            chosen is None
+            or chosen.team_id != team.id
+            or not chosen.is_clinical
+            or not chosen.active
+        ):
+            raise DomainError(_("Choose a clinician in this team."), field="duty_clinician_id")
+    others = sa.update(User).where(col(User.team_id) == team.id)
+    if user_id is not None:
+        # "id != NULL" matches nothing in SQL, so only add the condition for a real id.
+        others = others.where(col(User.id) != user_id)
+    session.execute(others.values(on_duty=False))
+    if user_id is not None:
+        session.execute(sa.update(User).where(col(User.id) == user_id).values(on_duty=True))
 
 
 def update_settings(
@@ -65,6 +157,12 @@ def update_settings(
     working_start: time | None = None,
     working_end: time | None = None,
     missed_checkins_threshold: int | None = None,
+    urgent_response_hours: int | None = None,
+    concern_response_days: int | None = None,
+    duty_clinician_id: int | Unchanged | None = UNCHANGED,
+    quick_exit_url: str | None = None,
+    discreet_name: str | Unchanged | None = UNCHANGED,
+    discreet_icon: bool | None = None,
 ) -> None:
     """Change a team's settings within safe bounds (a value left as None stays as it is).
 
@@ -93,6 +191,24 @@ def update_settings(
                 field="missed_checkins_threshold",
             )
         team.missed_checkins_threshold = missed_checkins_threshold
+    _check_bounds(urgent_response_hours, URGENT_RESPONSE_BOUNDS, "urgent_response_hours")
+    _check_bounds(concern_response_days, CONCERN_RESPONSE_BOUNDS, "concern_response_days")
+    if quick_exit_url is not None:
+        quick_exit_url = check_quick_exit_url(quick_exit_url)
+    if not isinstance(discreet_name, Unchanged):
+        discreet_name = check_discreet_name(discreet_name)
+    if not isinstance(duty_clinician_id, Unchanged):
+        _set_duty(session, team, duty_clinician_id)
+    if urgent_response_hours is not None:
+        team.urgent_response_hours = urgent_response_hours
+    if concern_response_days is not None:
+        team.concern_response_days = concern_response_days
+    if quick_exit_url is not None:
+        team.quick_exit_url = quick_exit_url
+    if not isinstance(discreet_name, Unchanged):
+        team.discreet_name = discreet_name
+    if discreet_icon is not None:
+        team.discreet_icon = discreet_icon
     team.invite_expiry_days = invite_expiry_days
     team.time_zone = time_zone
     if days is not None:

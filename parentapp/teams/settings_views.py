@@ -1,5 +1,5 @@
 """A team lead's settings: invitations, time zone, working hours, missed check-ins and the
-crisis contacts carers see on the safety screen."""
+crisis contacts carers see on the safety screen, quick exit and the discreet app name and icon."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from parentapp.teams import contacts, services
 from parentapp.teams.forms import CrisisContactForm, MoveForm, TeamSettingsForm
 from parentapp.teams.hours import parse_days
 from parentapp.teams.models import Team
+from parentapp.teams.queries import duty_clinician, team_clinicians
 from parentapp.teams.views import bp
 
 lead_only = role_required("lead")
@@ -31,17 +32,33 @@ def _my_team() -> Team:
     return team
 
 
+def _with_duty_choices(form: TeamSettingsForm, team: Team) -> TeamSettingsForm:
+    people = team_clinicians(get_session(), team.id or 0)
+    form.duty_clinician_id.choices = [(0, _("Nobody (escalate straight to the team lead)"))] + [
+        (user.id or 0, user.display_name) for user in people
+    ]
+    return form
+
+
 def _settings_form(team: Team) -> TeamSettingsForm:
-    return TeamSettingsForm(
+    duty = duty_clinician(get_session(), team.id or 0)
+    form = TeamSettingsForm(
         data={
+            "urgent_response_hours": team.urgent_response_hours,
+            "concern_response_days": team.concern_response_days,
+            "duty_clinician_id": duty.id if duty is not None else 0,
             "invite_expiry_days": team.invite_expiry_days,
             "time_zone": team.time_zone,
             "working_days": sorted(parse_days(team.working_days)),
             "working_start": team.working_start,
             "working_end": team.working_end,
             "missed_checkins_threshold": team.missed_checkins_threshold,
+            "quick_exit_url": team.quick_exit_url,
+            "discreet_name": team.discreet_name,
+            "discreet_icon": team.discreet_icon,
         }
     )
+    return _with_duty_choices(form, team)
 
 
 def _edit_form(contact_id: int, **kw: object) -> CrisisContactForm:
@@ -83,7 +100,7 @@ def settings() -> Response | str | tuple[str, int]:
     team = _my_team()
     if request.method == "GET":
         return _page(team)
-    form = TeamSettingsForm()
+    form = _with_duty_choices(TeamSettingsForm(), team)
     if form.validate():
         try:
             services.update_settings(
@@ -96,6 +113,12 @@ def settings() -> Response | str | tuple[str, int]:
                 working_start=form.working_start.data,
                 working_end=form.working_end.data,
                 missed_checkins_threshold=form.missed_checkins_threshold.data or 0,
+                urgent_response_hours=form.urgent_response_hours.data or 0,
+                concern_response_days=form.concern_response_days.data or 0,
+                duty_clinician_id=form.duty_clinician_id.data or None,
+                quick_exit_url=form.quick_exit_url.data or "",
+                discreet_name=form.discreet_name.data,
+                discreet_icon=bool(form.discreet_icon.data),
             )
         except DomainError as error:
             get_session().rollback()

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from parentapp.accounts.models import User
+from parentapp.accounts.models import Role, User
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, Family
@@ -25,6 +25,8 @@ class FlagRow:
     carer_name: str
     family: Family
     overdue: bool
+    # The family is another clinician's, covered by the reader while they are on leave.
+    covering: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,32 @@ class OverdueCarer:
     missed: int
 
 
-def _scope(query: Any, user: User, *, team_queue: bool, with_flags: bool) -> Any:
-    """The team's rows; only the clinician's own caseload unless the team queue is asked for.
-    A flag the clinician owns counts as theirs even if its family has since moved on."""
+def _scope(
+    query: Any, user: User, *, team_queue: bool, with_flags: bool, covered: list[int]
+) -> Any:
+    """The team's rows; unless the team queue is asked for, only the clinician's own caseload
+    and the caseloads of clinicians on leave whom they cover. A flag the clinician owns counts
+    as theirs even if its family has since moved on."""
     query = query.where(Family.team_id == user.team_id)
     if team_queue:
         return query
-    mine = col(Family.assigned_clinician_id) == user.id
-    return query.where(sa.or_(mine, col(Flag.owner_id) == user.id) if with_flags else mine)
+    clinicians = [user.id, *covered]
+    mine = col(Family.assigned_clinician_id).in_(clinicians)
+    if with_flags:
+        return query.where(sa.or_(mine, col(Flag.owner_id).in_(clinicians)))
+    return query.where(mine)
 
 
-def open_flags(session: Session, user: User, *, team_queue: bool, now: datetime) -> list[FlagRow]:
-    """Flags not closed: urgent first, then by due-by (none last), then oldest first."""
+def sees_team_queue(user: User) -> bool:
+    """Team leads and the duty clinician watch the whole team's queue."""
+    return user.role == Role.LEAD.value or user.on_duty
+
+
+def open_flags(
+    session: Session, user: User, *, team_queue: bool, now: datetime, covered: list[int]
+) -> list[FlagRow]:
+    """Flags not closed: urgent first, then by due-by (none last), then oldest first.
+    ``covered``: clinicians on leave whose families ``user`` covers today."""
     query = (
         select(Flag, Carer, User.display_name, Family)
         .join(Carer, col(Carer.id) == Flag.carer_id)
@@ -56,7 +72,7 @@ def open_flags(session: Session, user: User, *, team_queue: bool, now: datetime)
         .join(Family, col(Family.id) == Flag.family_id)
         .where(Flag.team_id == user.team_id, Flag.state != FlagState.CLOSED)
     )
-    query = _scope(query, user, team_queue=team_queue, with_flags=True).order_by(
+    query = _scope(query, user, team_queue=team_queue, with_flags=True, covered=covered).order_by(
         sa.case((col(Flag.severity) == Severity.URGENT.value, 0), else_=1),
         sa.case((col(Flag.due_at).is_(None), 1), else_=0),
         col(Flag.due_at),
@@ -70,13 +86,14 @@ def open_flags(session: Session, user: User, *, team_queue: bool, now: datetime)
             carer_name=name,
             family=family,
             overdue=flag.due_at is not None and flag.due_at < now,
+            covering=family.assigned_clinician_id in covered,
         )
         for flag, carer, name, family in session.exec(query).all()
     ]
 
 
 def overdue_carers(
-    session: Session, user: User, *, team_queue: bool, now: datetime
+    session: Session, user: User, *, team_queue: bool, now: datetime, covered: list[int]
 ) -> list[OverdueCarer]:
     """Consented carers who have let a whole interval pass without a due check-in, most
     missed first."""
@@ -91,7 +108,9 @@ def overdue_carers(
             col(User.active).is_(True),
         )
     )
-    rows = session.exec(_scope(query, user, team_queue=team_queue, with_flags=False)).all()
+    rows = session.exec(
+        _scope(query, user, team_queue=team_queue, with_flags=False, covered=covered)
+    ).all()
     carer_ids = {carer.id for _s, carer, _n, _f in rows}
     last: dict[tuple[int, str], datetime] = {}
     if carer_ids:

@@ -39,6 +39,8 @@ class ScoreLine:
 class EventLine:
     event: FlagEvent
     actor_name: str | None
+    # For escalations: the names of the people it went to.
+    recipient_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,13 @@ def flag_detail(session: Session, flag: Flag) -> FlagDetail:
     ).all()
     names = _names(
         session,
-        {carer.user_id, flag.acknowledged_by_id, flag.closed_by_id, *(e.actor_id for e in events)},
+        {
+            carer.user_id,
+            flag.acknowledged_by_id,
+            flag.closed_by_id,
+            *(e.actor_id for e in events),
+            *(i for e in events for i in e.recipient_ids or ()),
+        },
     )
     rule = rule_by_id(flag.rule_id)
     detail: dict[str, Any] = {
@@ -197,7 +205,14 @@ def flag_detail(session: Session, flag: Flag) -> FlagDetail:
         family=family,
         reason=rule.reason if rule else None,
         checkin=checkin,
-        events=[EventLine(e, names.get(e.actor_id) if e.actor_id else None) for e in events],
+        events=[
+            EventLine(
+                e,
+                names.get(e.actor_id) if e.actor_id else None,
+                tuple(names[i] for i in e.recipient_ids or () if i in names),
+            )
+            for e in events
+        ],
         acknowledged_by=names.get(flag.acknowledged_by_id) if flag.acknowledged_by_id else None,
         closed_by=names.get(flag.closed_by_id) if flag.closed_by_id else None,
         **detail,

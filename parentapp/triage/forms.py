@@ -1,16 +1,15 @@
 """The forms a clinician uses on a flag."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from parentapp.forms import choices
+from parentapp.forms import Form, choices
 from parentapp.triage.labels import OUTCOME_LABELS
 from parentapp.triage.lifecycle import NOTE_MAX
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     note = TextAreaField(
         _l("Note (optional)"),
         id="ack-note",  # both forms share a page: their ids must differ
@@ -19,7 +18,7 @@ class AcknowledgeForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     outcome = RadioField(
         _l("What was done"),
         choices=choices(OUTCOME_LABELS.items()),

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlmodel import Session
 
@@ -32,7 +33,13 @@ def flag_for_clinician(session: Session, user: User, flag_id: int, *, lock: bool
 def _clean(note: str | None) -> str | None:
     text = (note or "").strip()
     if len(text) > NOTE_MAX:
-        raise DomainError(_("Please keep the note under %(num)d characters.", num=NOTE_MAX), "note")
+        message = ngettext(
+            "Please keep the note under %(limit)s character.",
+            "Please keep the note under %(limit)s characters.",
+            NOTE_MAX,
+            limit=format_decimal(NOTE_MAX),
+        )
+        raise DomainError(message, "note")
     return text or None
 
 

@@ -80,7 +80,12 @@ class Flag(SQLModel, table=True):
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     # What triggered it: {"answers": {linkId: code}, "scores": {...}, "missed": n, ...}.
     evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # When it must be acknowledged by: the team's response time for its severity, counted in
+    # the team's working hours from when it was raised (or became urgent).
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # 0: not escalated; 1: escalated to the duty clinician; 2: escalated to the team lead.
+    escalation_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -102,3 +107,6 @@ class FlagEvent(SQLModel, table=True):
     rule_id: str | None = Field(default=None, max_length=64)
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     note: str | None = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    # For escalations: the step reached (1 duty clinician, 2 team lead) and who was told.
+    level: int | None = Field(default=None)
+    recipient_ids: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -14,9 +14,11 @@ from parentapp.checkins.models import CheckIn
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.notifications.services import Kind, notify_flag
+from parentapp.teams.models import Team
 from parentapp.triage.evaluate import FlagDecision
 from parentapp.triage.models import Flag, FlagEvent, Severity
 from parentapp.triage.queries import live_flag
+from parentapp.triage.response import due_by
 from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK
 
 
@@ -73,6 +75,11 @@ def _retrigger(
         flag.severity = decision.severity.value
         flag.rule_id = decision.rule_id
         flag.ruleset_version = RULESET_VERSION
+        # A more severe flag is due sooner: the new response time runs from now.
+        team = session.get(Team, flag.team_id)
+        if team is not None:
+            sooner = due_by(team, flag.severity, now)
+            flag.due_at = sooner if flag.due_at is None else min(flag.due_at, sooner)
     session.add(flag)
     assert flag.id is not None
     session.add(
@@ -130,6 +137,9 @@ def apply_decision(
         return _retrigger_and_notify(
             session=session, flag=flag, decision=decision, checkin_id=checkin_id, now=now
         )
+    team = session.get(Team, family.team_id)
+    if team is None:
+        raise RuntimeError(f"family {family.id} has no team")
     flag = Flag(
         team_id=family.team_id,
         family_id=family.id,
@@ -144,6 +154,7 @@ def apply_decision(
         last_triggered_at=now,
         checkin_id=checkin_id,
         evidence=dict(decision.evidence),
+        due_at=due_by(team, decision.severity.value, now),
     )
     flag_id = _insert_unless_live(session, flag)
     if flag_id is None:

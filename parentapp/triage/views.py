@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from parentapp.accounts.models import Role, User
+from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
+from parentapp.leave.services import covering_names, covers_for
 from parentapp.security import role_required
 from parentapp.triage import dashboard, labels, lifecycle
 from parentapp.triage.detail import flag_detail
@@ -51,15 +52,21 @@ def _me() -> User:
 def flags() -> str:
     """Open flags for the clinician's caseload (or the team's), and carers behind on check-ins."""
     me = _me()
-    default = "team" if me.role == Role.LEAD else "mine"
-    queue = request.args.get("queue", default)
-    team_queue = queue == "team"
+    may_see_team = dashboard.sees_team_queue(me)
+    queue = request.args.get("queue", "team" if may_see_team else "mine")
+    # Other clinicians see their own caseload (and the families they cover), whatever is asked.
+    team_queue = may_see_team and queue == "team"
     session = get_session()
     now = utcnow()
+    covered = covers_for(session, me, now)
     return render_template(
         "triage/dashboard.html",
-        rows=dashboard.open_flags(session, me, team_queue=team_queue, now=now),
-        overdue=dashboard.overdue_carers(session, me, team_queue=team_queue, now=now),
+        rows=dashboard.open_flags(session, me, team_queue=team_queue, now=now, covered=covered),
+        overdue=dashboard.overdue_carers(
+            session, me, team_queue=team_queue, now=now, covered=covered
+        ),
+        covering=covering_names(session, covered),
+        may_see_team=may_see_team,
         team_queue=team_queue,
         now=now,
     )

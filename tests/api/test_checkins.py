@@ -49,6 +49,7 @@ def test_a_calm_check_in_is_stored_and_says_what_next(
         home.schedule.id,
     )
     assert row.answers["support"] == "3" and row.note is None
+    assert body["done_url"] == f"/checkins/{row.id}/done"
 
 
 def test_a_note_is_kept_for_the_clinician(api: ApiClient, db: Session, home: Home) -> None:
@@ -76,6 +77,9 @@ def test_thoughts_of_harm_make_it_urgent_with_the_safety_block(
     assert body["urgent"] is urgent
     assert ("safety" in body) is urgent
     assert [f.severity for f in _flags(db, home)] == (["urgent"] if urgent else [])
+    # The page to open after a queued send: the safety screen when urgent.
+    page = api.client.get(body["done_url"]).get_data(as_text=True)
+    assert ("Thank you for telling us" in page) is urgent
 
 
 def test_safety_lists_the_teams_own_contacts_in_order(

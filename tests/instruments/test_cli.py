@@ -53,7 +53,7 @@ def test_list_shows_licence_languages_and_text(run: Runner) -> None:
     lines = {line.split()[0]: line for line in result.output.splitlines()}
     assert set(lines) == {"gad2", "gad7", "phq2", "phq9", "weekly"}
     assert "licence: public_domain" in lines["phq9"]
-    assert "languages: en (validated)" in lines["phq9"]
+    assert "en (validated)" in lines["phq9"] and "ur (not validated)" in lines["phq9"]
     assert "text included" in lines["phq9"]
     assert "licence: own" in lines["weekly"]
 

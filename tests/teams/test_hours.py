@@ -1,15 +1,17 @@
 """When the team is next at work: what carers are told after an urgent answer."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from parentapp.teams.hours import (
     WorkingHours,
+    add_working_time,
     format_days,
     is_working_time,
     next_working_moment,
     parse_days,
+    working_day_length,
 )
 
 LONDON = WorkingHours("Europe/London", frozenset({1, 2, 3, 4, 5}), time(9, 0), time(17, 0))
@@ -91,3 +93,58 @@ def test_days_round_trip_and_ignore_rubbish():
     assert parse_days("1,2,3,4,5") == {1, 2, 3, 4, 5}
     assert parse_days("7, 1,x,9,,3") == {1, 3, 7}
     assert format_days({5, 1, 3}) == "1,3,5"
+
+
+# Working time: response times count only the hours the team is at work.
+
+
+def test_working_time_within_one_day():
+    monday_10 = utc(2026, 11, 23, 10, 0)
+    assert add_working_time(monday_10, timedelta(hours=4), LONDON) == utc(2026, 11, 23, 14, 0)
+
+
+def test_working_time_ending_exactly_at_closing_stays_that_day():
+    monday_13 = utc(2026, 11, 23, 13, 0)
+    assert add_working_time(monday_13, timedelta(hours=4), LONDON) == utc(2026, 11, 23, 17, 0)
+
+
+def test_working_time_one_second_past_closing_runs_into_the_next_day():
+    monday_13 = utc(2026, 11, 23, 13, 0)
+    due = add_working_time(monday_13, timedelta(hours=4, seconds=1), LONDON)
+    assert due == utc(2026, 11, 24, 9, 0, 1)
+
+
+def test_working_time_from_friday_afternoon_carries_over_the_weekend():
+    friday_15 = utc(2026, 11, 27, 15, 0)
+    assert add_working_time(friday_15, timedelta(hours=4), LONDON) == utc(2026, 11, 30, 11, 0)
+
+
+def test_working_time_from_outside_hours_starts_at_opening():
+    saturday = utc(2026, 11, 28, 22, 0)
+    assert add_working_time(saturday, timedelta(hours=4), LONDON) == utc(2026, 11, 30, 13, 0)
+
+
+def test_two_working_days_from_monday_afternoon_is_wednesday_afternoon():
+    monday_15 = utc(2026, 11, 23, 15, 0)
+    two_days = working_day_length(LONDON) * 2
+    assert add_working_time(monday_15, two_days, LONDON) == utc(2026, 11, 25, 15, 0)
+
+
+def test_working_time_across_the_spring_clock_change_counts_local_hours():
+    # London moves to BST on Sunday 29 March 2026: 09:00 local is then 08:00 UTC.
+    friday_16 = utc(2026, 3, 27, 16, 0)  # GMT
+    assert add_working_time(friday_16, timedelta(hours=2), LONDON) == utc(2026, 3, 30, 9, 0)
+
+
+def test_zero_working_time_is_the_next_working_moment():
+    saturday = utc(2026, 11, 28, 22, 0)
+    assert add_working_time(saturday, timedelta(0), LONDON) == utc(2026, 11, 30, 9, 0)
+
+
+def test_negative_working_time_is_refused():
+    with pytest.raises(ValueError):
+        add_working_time(utc(2026, 11, 23, 10, 0), timedelta(hours=-1), LONDON)
+
+
+def test_working_day_length():
+    assert working_day_length(LONDON) == timedelta(hours=8)

@@ -117,3 +117,72 @@ def test_create_team_refuses_a_blank_name_or_unknown_zone(
         create_team(session=db, name=name, time_zone=zone)
     assert raised.value.field == field
     assert db.exec(select(func.count()).select_from(Team)).one() == 0
+
+
+# Response times: a lead may shorten or lengthen them, only within safe bounds.
+
+
+def _settings(db: Session, team: Team, lead: User, **kw: object) -> None:
+    update_settings(
+        session=db, actor=lead, team=team, invite_expiry_days=14, time_zone="Europe/London", **kw
+    )  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("hours", [1, 2, 7, 8])
+def test_urgent_response_hours_within_bounds_are_kept(
+    ctx: None, db: Session, team: Team, lead: User, hours: int
+):
+    _settings(db, team, lead, urgent_response_hours=hours)
+    assert _stored(db, team).urgent_response_hours == hours
+
+
+@pytest.mark.parametrize("hours", [0, 9, -4, 24])
+def test_urgent_response_hours_outside_bounds_are_refused(
+    ctx: None, db: Session, team: Team, lead: User, hours: int
+):
+    with pytest.raises(DomainError) as raised:
+        _settings(db, team, lead, urgent_response_hours=hours)
+    assert raised.value.field == "urgent_response_hours"
+    assert "between 1 and 8 hours" in raised.value.message
+    assert _stored(db, team).urgent_response_hours == 4
+
+
+@pytest.mark.parametrize(("days", "ok"), [(0, False), (1, True), (2, True), (5, True), (6, False)])
+def test_concern_response_days_bounds(
+    ctx: None, db: Session, team: Team, lead: User, days: int, ok: bool
+):
+    if ok:
+        _settings(db, team, lead, concern_response_days=days)
+        assert _stored(db, team).concern_response_days == days
+    else:
+        with pytest.raises(DomainError) as raised:
+            _settings(db, team, lead, concern_response_days=days)
+        assert raised.value.field == "concern_response_days"
+        assert _stored(db, team).concern_response_days == 2
+
+
+def test_one_duty_clinician_per_team(ctx: None, db: Session, team: Team, lead: User, make: Factory):
+    first = make.user(Role.CLINICIAN, team)
+    second = make.user(Role.CLINICIAN, team)
+    elsewhere = make.user(Role.CLINICIAN, make.team("Hillside"), on_duty=True)
+    _settings(db, team, lead, duty_clinician_id=first.id)
+    _settings(db, team, lead, duty_clinician_id=second.id)
+    db.expire_all()
+    assert [first.on_duty, second.on_duty, lead.on_duty] == [False, True, False]
+    # Another team's duty clinician is untouched.
+    assert elsewhere.on_duty is True
+
+    _settings(db, team, lead, duty_clinician_id=None)
+    db.expire_all()
+    assert second.on_duty is False
+
+
+def test_a_duty_clinician_from_another_team_is_refused(
+    ctx: None, db: Session, team: Team, lead: User, make: Factory
+):
+    elsewhere = make.user(Role.CLINICIAN, make.team("Hillside"))
+    with pytest.raises(DomainError) as raised:
+        _settings(db, team, lead, duty_clinician_id=elsewhere.id)
+    assert raised.value.field == "duty_clinician_id"
+    db.expire_all()
+    assert elsewhere.on_duty is False

@@ -22,6 +22,9 @@ VALID = {
     "working_start": "09:00",
     "working_end": "17:00",
     "missed_checkins_threshold": "2",
+    "urgent_response_hours": "4",
+    "concern_response_days": "2",
+    "duty_clinician_id": "0",
 }
 
 
@@ -227,3 +230,47 @@ def test_with_no_contacts_the_lead_is_warned(page: FlaskClient):
     html = page.get("/team/settings").get_data(as_text=True)
 
     assert "Carers will only be told to call 999." in html
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"urgent_response_hours": "0"}, "Choose between 1 and 8 hours."),
+        ({"urgent_response_hours": "9"}, "Choose between 1 and 8 hours."),
+        ({"urgent_response_hours": "four"}, None),
+        ({"concern_response_days": "0"}, "Choose between 1 and 5 days."),
+        ({"concern_response_days": "6"}, "Choose between 1 and 5 days."),
+        ({"duty_clinician_id": "999999"}, None),
+    ],
+)
+def test_response_times_and_duty_outside_bounds_change_nothing(
+    page: FlaskClient, db: Session, team: Team, change: dict[str, str], message: str | None
+):
+    response = page.post("/team/settings", data={**VALID, "invite_expiry_days": "3", **change})
+
+    assert response.status_code == 400
+    if message:
+        assert message in response.get_data(as_text=True)
+    saved = stored_team(db, team)
+    assert (saved.invite_expiry_days, saved.urgent_response_hours, saved.concern_response_days) == (
+        14,
+        4,
+        2,
+    )
+
+
+def test_response_times_and_duty_clinician_are_saved(
+    page: FlaskClient, db: Session, team: Team, make: Factory
+):
+    duty = make.user("clinician", team, display_name="Dana Duty")
+    data = {**VALID, "urgent_response_hours": "8", "concern_response_days": "1",
+            "duty_clinician_id": str(duty.id)}  # fmt: skip
+
+    assert page.post("/team/settings", data=data).status_code == 302
+
+    saved = stored_team(db, team)
+    assert (saved.urgent_response_hours, saved.concern_response_days) == (8, 1)
+    db.expire_all()
+    assert duty.on_duty is True
+    html = page.get("/team/settings").get_data(as_text=True)
+    assert f'<option selected value="{duty.id}">Dana Duty</option>' in html

@@ -78,13 +78,24 @@ def test_overdue_flag_is_marked_in_words(
     assert "Overdue" in _page(client, "/flags")
 
 
-def test_team_queue_shows_colleagues_flags(
+def test_only_the_duty_clinician_and_lead_see_the_team_queue(
     app: Flask, client: FlaskClient, db: Session, world: Flagged
 ) -> None:
     send(app, db, world.other_carer, self_harm="2")
     login(client, world.clinician.email)
     assert "Piotr" not in _page(client, "/flags")
-    assert "Piotr" in _page(client, "/flags?queue=team")
+    # Asking for the team queue is not enough: an ordinary clinician sees their own caseload.
+    page = _page(client, "/flags?queue=team")
+    assert "Piotr" not in page
+    assert "Show the whole team" not in page
+
+    world.clinician.on_duty = True
+    db.add(world.clinician)
+    db.commit()
+    page = _page(client, "/flags")
+    assert "Piotr" in page
+    assert "duty clinician" in page
+    assert "Piotr" not in _page(client, "/flags?queue=mine")
 
 
 def test_lead_sees_the_team_by_default(

@@ -1,0 +1,53 @@
+"""Response times: when a flag must be acknowledged by, and when an urgent one escalates.
+
+Pure functions of a flag's team and clock, counted in the team's working time: the team is not
+monitoring around the clock (carers are told so on the safety screen), so a response time is a
+promise about working hours.
+"""
+
+from datetime import datetime, timedelta
+
+from parentapp.teams.hours import add_working_time, of_team, working_day_length
+from parentapp.teams.models import CONCERN_RESPONSE_BOUNDS, URGENT_RESPONSE_BOUNDS, Team
+from parentapp.triage.models import Flag, FlagState, Severity
+
+# An urgent flag escalated to the duty clinician and still not acknowledged goes to the team
+# lead after this much more working time: long enough to pick up a message, short enough that
+# a day does not pass.
+LEAD_ESCALATION_AFTER = timedelta(hours=1)
+# Escalation steps: 1 the duty clinician, 2 the team lead (the last).
+TO_DUTY, TO_LEAD = 1, 2
+
+
+def _within(value: int, bounds: tuple[int, int]) -> int:
+    # Settings refuse values outside the bounds; rows written another way are held to them.
+    low, high = bounds
+    return min(max(value, low), high)
+
+
+def response_time(team: Team, severity: str) -> timedelta:
+    """Working time allowed before a flag of ``severity`` must be acknowledged."""
+    if severity == Severity.URGENT.value:
+        return timedelta(hours=_within(team.urgent_response_hours, URGENT_RESPONSE_BOUNDS))
+    days = _within(team.concern_response_days, CONCERN_RESPONSE_BOUNDS)
+    return working_day_length(of_team(team)) * days
+
+
+def due_by(team: Team, severity: str, raised_at: datetime) -> datetime:
+    """When a flag of ``severity`` raised at ``raised_at`` must be acknowledged (UTC)."""
+    return add_working_time(raised_at, response_time(team, severity), of_team(team))
+
+
+def next_escalation_at(flag: Flag, team: Team) -> datetime | None:
+    """When ``flag`` escalates next; None when it never will (not urgent, not open, or already
+    with the team lead)."""
+    if flag.state != FlagState.OPEN.value or flag.severity != Severity.URGENT.value:
+        return None
+    if flag.due_at is None:
+        return None
+    if flag.escalation_level < TO_DUTY:
+        return flag.due_at
+    if flag.escalation_level < TO_LEAD:
+        since = flag.escalated_at or flag.due_at
+        return add_working_time(since, LEAD_ESCALATION_AFTER, of_team(team))
+    return None

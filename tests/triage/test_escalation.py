@@ -1,0 +1,271 @@
+"""Response times and escalation: an urgent flag nobody acknowledges goes to the duty
+clinician at its due-by, then to the team lead one working hour later. Tested at, just before
+and just after each moment, with the clock passed in."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from sqlmodel import Session, col, select
+
+from parentapp.audit.models import AuditEvent
+from parentapp.leave.models import Leave
+from parentapp.notifications.models import Notification
+from parentapp.triage import lifecycle
+from parentapp.triage.escalation import escalate_due
+from parentapp.triage.models import Flag, FlagEvent
+from tests.factories import Factory
+from tests.triage.flagged import Flagged, build, send
+
+SECOND = timedelta(seconds=1)
+# Monday 23 November 2026, 10:00 in London (GMT): the team (Mon-Fri 09:00-17:00) is at work.
+RAISED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+DUE = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # four working hours later
+TO_LEAD = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # one working hour after that
+
+
+@pytest.fixture
+def world(make: Factory, db: Session) -> Flagged:
+    world = build(make, db)
+    world.colleague.on_duty = True
+    db.add(world.colleague)
+    db.commit()
+    return world
+
+
+def urgent_flag(app: Flask, db: Session, world: Flagged, at: datetime = RAISED) -> Flag:
+    [flag] = send(app, db, world.carer, now=at, self_harm="2")
+    return flag
+
+
+def run(app: Flask, db: Session, now: datetime) -> str:
+    summary = escalate_due(app, now)
+    db.expire_all()
+    return summary
+
+
+def escalations(db: Session, flag: Flag) -> list[tuple[int | None, list[int] | None]]:
+    rows = db.exec(
+        select(FlagEvent)
+        .where(FlagEvent.flag_id == flag.id, FlagEvent.kind == "escalated")
+        .order_by(col(FlagEvent.id))
+    ).all()
+    return [(e.level, e.recipient_ids) for e in rows]
+
+
+def notices(db: Session, kind: str = "flag_escalated") -> list[tuple[int, str]]:
+    rows = db.exec(
+        select(Notification).where(Notification.kind == kind).order_by(col(Notification.id))
+    ).all()
+    return [(n.recipient_id, n.channel) for n in rows]
+
+
+def test_an_urgent_flag_is_due_four_working_hours_after_it_was_raised(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    assert urgent_flag(app, db, world).due_at == DUE
+
+
+def test_an_urgent_flag_raised_on_friday_evening_is_due_on_monday(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    friday_evening = datetime(2026, 11, 27, 19, 0, tzinfo=UTC)
+    flag = urgent_flag(app, db, world, at=friday_evening)
+    assert flag.due_at == datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
+
+
+def test_a_concern_is_due_two_working_days_later(app: Flask, db: Session, world: Flagged) -> None:
+    [flag] = send(app, db, world.carer, now=RAISED, contact="true")
+    assert flag.severity == "concern"
+    assert flag.due_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def test_the_team_lead_s_response_time_is_used(app: Flask, db: Session, world: Flagged) -> None:
+    world.team.urgent_response_hours = 2
+    db.add(world.team)
+    db.commit()
+    assert urgent_flag(app, db, world).due_at == RAISED + timedelta(hours=2)
+
+
+def test_nothing_escalates_just_before_the_due_by(app: Flask, db: Session, world: Flagged) -> None:
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE - SECOND)
+    assert escalations(db, flag) == []
+    assert db.get(Flag, flag.id).escalation_level == 0  # type: ignore[union-attr]
+
+
+def test_at_the_due_by_it_escalates_to_the_duty_clinician(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    flag = urgent_flag(app, db, world)
+    summary = run(app, db, DUE)
+
+    assert "1 flag(s) escalated to the duty clinician" in summary
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+    stored = db.get(Flag, flag.id)
+    assert stored is not None and stored.escalation_level == 1 and stored.escalated_at == DUE
+    assert notices(db) == [(world.colleague.id, "in_app"), (world.colleague.id, "email")]
+    audit = db.exec(select(AuditEvent).where(AuditEvent.action == "flag.escalated")).all()
+    assert [(a.target_id, a.actor_id) for a in audit] == [(flag.id, None)]
+
+
+def test_a_second_run_does_not_escalate_again(app: Flask, db: Session, world: Flagged) -> None:
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    run(app, db, DUE + timedelta(minutes=5))
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+    assert len(notices(db)) == 2
+
+
+def test_one_working_hour_later_it_escalates_to_the_lead(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    run(app, db, TO_LEAD - SECOND)
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+
+    run(app, db, TO_LEAD)
+    assert escalations(db, flag) == [(1, [world.colleague.id]), (2, [world.lead.id])]
+    assert (world.lead.id, "email") in notices(db)
+
+    # The lead is the last step: nothing more happens, however long it waits.
+    run(app, db, TO_LEAD + timedelta(days=3))
+    assert len(escalations(db, flag)) == 2
+
+
+def test_an_acknowledged_flag_does_not_escalate(app: Flask, db: Session, world: Flagged) -> None:
+    flag = urgent_flag(app, db, world)
+    with app.test_request_context():
+        lifecycle.acknowledge(
+            session=db, actor=world.clinician, flag_id=flag.id or 0, note=None, now=DUE - SECOND
+        )
+    run(app, db, DUE + timedelta(hours=5))
+    assert escalations(db, flag) == []
+
+
+def test_acknowledging_after_the_duty_step_stops_the_lead_step(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    with app.test_request_context():
+        lifecycle.acknowledge(
+            session=db, actor=world.colleague, flag_id=flag.id or 0, note=None, now=DUE
+        )
+    run(app, db, TO_LEAD + SECOND)
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+
+
+def test_a_concern_never_escalates(app: Flask, db: Session, world: Flagged) -> None:
+    [flag] = send(app, db, world.carer, now=RAISED, contact="true")
+    run(app, db, RAISED + timedelta(days=30))
+    assert escalations(db, flag) == []
+
+
+def test_without_a_duty_clinician_it_goes_straight_to_the_lead(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    world.colleague.on_duty = False
+    db.add(world.colleague)
+    db.commit()
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    assert escalations(db, flag) == [(2, [world.lead.id])]
+
+
+def test_a_duty_clinician_who_owns_the_flag_is_skipped(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    world.colleague.on_duty = False
+    world.clinician.on_duty = True
+    db.add_all([world.colleague, world.clinician])
+    db.commit()
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    assert escalations(db, flag) == [(2, [world.lead.id])]
+
+
+def test_a_duty_clinician_on_leave_is_replaced_by_their_cover(
+    app: Flask, db: Session, world: Flagged, make: Factory
+) -> None:
+    cover = make.user("clinician", world.team, display_name="Cover Person")
+    db.add(
+        Leave(
+            team_id=world.team.id or 0,
+            user_id=world.colleague.id or 0,
+            cover_id=cover.id or 0,
+            starts_on=DUE.date(),
+            ends_on=DUE.date(),
+            created_by_id=world.colleague.id or 0,
+        )
+    )
+    db.commit()
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    assert escalations(db, flag) == [(1, [cover.id])]
+
+
+def test_a_team_without_a_lead_escalates_to_the_administrators(
+    app: Flask, db: Session, world: Flagged, make: Factory
+) -> None:
+    admin = make.user("admin")
+    world.lead.active = False
+    world.colleague.on_duty = False
+    db.add_all([world.lead, world.colleague])
+    db.commit()
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    assert escalations(db, flag) == [(2, [admin.id])]
+
+
+def test_the_flag_page_shows_the_escalation(
+    app: Flask, db: Session, world: Flagged, make: Factory
+) -> None:
+    from tests.conftest import login
+
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    client = app.test_client()
+    login(client, world.clinician.email)
+    page = client.get(f"/flags/{flag.id}").get_data(as_text=True)
+    assert "to the duty clinician" in page
+    assert "Jo Okafor" in page
+
+
+def test_two_workers_on_postgresql_escalate_a_flag_once(
+    app: Flask, db: Session, world: Flagged, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks: one worker runs there")
+    import threading
+
+    from parentapp.triage import escalation
+
+    flag = urgent_flag(app, db, world)
+    barrier = threading.Barrier(2, timeout=30)
+    real = escalation._candidates
+
+    def both_find_it(session: Session, now: datetime) -> list[int]:
+        found = real(session, now)
+        barrier.wait()  # both workers have seen the flag as due before either locks it
+        return found
+
+    monkeypatch.setattr(escalation, "_candidates", both_find_it)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            escalate_due(app, DUE)
+        except BaseException as error:  # reported to the test thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.expire_all()
+    assert errors == []
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+    assert len(notices(db)) == 2
