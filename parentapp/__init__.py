@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
 
-    from parentapp import cli, db, errors, i18n, security
+    from parentapp import assets, cli, db, errors, i18n, security
     from parentapp.extensions import babel, csrf, limiter
 
     db.init_app(app)
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)

@@ -47,7 +47,11 @@ def set_security_headers(response: Response) -> Response:
         # The same script for everyone, holding no data: revalidated on every use so that a
         # release reaches phones at once.
         headers["Cache-Control"] = "no-cache"
-    elif current_user.is_authenticated or request.endpoint not in {"static", "ops.healthz"}:
+    elif request.endpoint != "static" and (
+        current_user.is_authenticated or request.endpoint != "ops.healthz"
+    ):
+        # Static files are the same for everyone and hold no personal data, so they may be kept
+        # (assets.py sets how long) even for a logged-in person; everything else may not.
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
         headers.add("Vary", "Cookie")

@@ -3,7 +3,7 @@
 All three are open to anyone: the browser fetches them before (and after) anyone logs in.
 """
 
-from flask import Blueprint, Response, json, render_template, url_for
+from flask import Blueprint, Response, json, render_template, session, url_for
 from flask_babel import get_locale
 
 from parentapp.i18n.languages import language
@@ -33,6 +33,15 @@ def _icons(icon_set: str) -> list[dict[str, str]]:
         icon("-512.png", "image/png", "512x512"),
         icon("-maskable-512.png", "image/png", "512x512", "maskable"),
     ]
+
+
+@bp.after_request
+def keep_the_session_cookie(response: Response) -> Response:
+    """These are fetched in the background (the manifest by the browser, the offline page by
+    the service worker), often while someone is logging in: sending back the session cookie
+    they were asked with would undo that login. They change nothing, so they send none."""
+    session.modified = False
+    return response
 
 
 @bp.route("/manifest.webmanifest")

@@ -117,8 +117,8 @@ def test_a_check_in_answered_offline_is_sent_once_when_the_signal_returns(
     page.screenshot(path=screenshots / "offline-page-waiting.png", full_page=True)
     assert stored(db) == []
 
+    # The signal returns: the online event sends them, and the page says so.
     context.set_offline(False)
-    page.reload()
     sent = page.get_by_role("status")
     expect(sent).to_contain_text("Sent. Your answers have reached your team.")
     page.screenshot(path=screenshots / "offline-sent.png", full_page=True)
@@ -247,11 +247,13 @@ def test_answers_are_kept_when_the_signal_drops_during_sending(
 def test_waiting_answers_are_sent_from_any_carer_page(
     new_context: NewContext, email: str, db: Session
 ) -> None:
-    context = new_context(PHONE)
+    context = new_context(PHONE, service_workers="block")
     page = open_checkin(context, email)
     answer_offline(context, page, CALM)
-    context.set_offline(False)
     page.route("**/api/v1/**", lambda route: route.abort())  # nothing sent from this page
+    context.set_offline(False)
+    expect(page.get_by_role("status")).to_contain_text(PENDING)
+    assert stored(db) == []
     other = context.new_page()
 
     other.goto("/home")

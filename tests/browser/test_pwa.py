@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlmodel import Session
 
 from parentapp.accounts.models import Role
@@ -128,3 +128,32 @@ def test_pressing_escape_twice_leaves(
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     page.wait_for_url(exit_url)
+
+
+def without_clear_site_data(route: Route) -> None:
+    response = route.fetch(max_redirects=0)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "clear-site-data"}
+    route.fulfill(response=response, headers=headers)
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["with-header", "without-header"])
+def test_logout_clears_what_this_phone_kept(
+    new_context: NewContext, carer_email: str, header: bool
+) -> None:
+    context = new_context(PHONE, service_workers="allow")
+    page = log_in(context, carer_email)
+    if not header:
+        # Not every browser honours Clear-Site-Data: app.js must clear the phone by itself.
+        page.route("**/logout", without_clear_site_data)
+    page.evaluate(
+        """async () => {
+          localStorage.setItem('left', 'behind');
+          sessionStorage.setItem('left', 'behind');
+          const cache = await caches.open('something-else');
+          await cache.put('/left-behind', new Response('kept'));
+        }"""
+    )
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert "something-else" not in page.evaluate("caches.keys()")

@@ -112,7 +112,7 @@ def test_the_page_carries_the_crisis_numbers_hidden_and_the_worrying_answers(
     assert isinstance(text, dict) and text["pending"].startswith(
         "Saved on this phone, waiting to send"
     )
-    assert '<script src="/static/js/checkin.js" defer></script>' in html
+    assert re.search(r'<script src="/static/js/checkin\.js\?v=\w+" defer></script>', html)
 
 
 def test_phq9_item_9_is_a_worrying_answer(carer: FlaskClient) -> None:

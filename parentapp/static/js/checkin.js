@@ -5,8 +5,16 @@
   // The offline page (kept by the service worker) says whether answers still wait here.
   const waiting = document.getElementById('outbox-waiting');
   if (waiting && self.parentappOutbox) {
-    const show = () => self.parentappOutbox.list()
-      .then((items) => { waiting.hidden = !items.length; }, () => {});
+    const sent = document.getElementById('outbox-sent');
+    const show = (message) => {
+      if (message && message.type === 'sent' && sent) {
+        const link = sent.querySelector('a');
+        link.href = message.done_url;
+        if (message.urgent) link.textContent = link.dataset.urgent;
+        sent.hidden = false;
+      }
+      self.parentappOutbox.list().then((items) => { waiting.hidden = !items.length; }, () => {});
+    };
     show();
     self.parentappOutbox.on(show);
   }

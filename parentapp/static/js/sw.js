@@ -42,9 +42,16 @@ async function fromCacheFirst(request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request, { ignoreVary: true });
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') cache.put(request, response.clone());
-  return response;
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    // Offline: this release's copy under another version query (?v=...) is the best there is.
+    const fallback = await cache.match(request, { ignoreVary: true, ignoreSearch: true });
+    if (fallback) return fallback;
+    throw error;
+  }
 }
 
 async function networkElseOffline(request) {
