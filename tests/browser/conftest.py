@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from parentapp.config import Settings
 from tests.conftest import IN_CI
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,3 +91,19 @@ def new_context(browser: Browser, live_server: str) -> Iterator[NewContext]:
     yield _open
     for context in opened:
         context.close()
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form; by names, not labels, so it works in every language."""
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+
+
+def logged_in_page(context: BrowserContext, email: str) -> Page:
+    """A new page in ``context`` (one device), logged in as ``email``."""
+    page = context.new_page()
+    log_in(page, email)
+    return page

@@ -17,8 +17,7 @@ from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn
 from parentapp.families.models import CarerRole
 from parentapp.teams.contacts import add_default_contacts
-from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE, NewContext
+from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
 from tests.factories import Factory, add_schedule
 from tests.triage.flagged import Flagged, build, send
 
@@ -93,14 +92,6 @@ def build_world(app: Flask, make: Factory, db: Session, locale: str) -> World:
     return World(
         app, db, make, flagged, admin, checkins[0].id or 0, checkins[-1].id or 0, flag.id or 0
     )
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(factories.PASSWORD)
-    page.locator("form:has(input[name=password]) [type=submit]").click()
-    expect(page.locator("form[action='/logout']")).to_have_count(1)
 
 
 # Pages seen without logging in (or while joining): each opens itself, given the world.

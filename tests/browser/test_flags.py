@@ -12,7 +12,7 @@ from sqlmodel import Session
 from parentapp.db import utcnow
 from parentapp.triage.models import Flag
 from tests import factories
-from tests.browser.conftest import DESKTOP, NewContext
+from tests.browser.conftest import DESKTOP, NewContext, logged_in_page
 from tests.factories import Factory
 from tests.triage.flagged import build, send
 
@@ -68,15 +68,7 @@ def test_clinician_sets_leave_and_the_cover_sees_the_families(
     world = build(make, db)
     send(app, db, world.carer, self_harm="1")
 
-    def log_in(email: str):  # type: ignore[no-untyped-def]
-        page = new_context(DESKTOP).new_page()
-        page.goto("/login")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        return page
-
-    page = log_in(world.clinician.email)
+    page = logged_in_page(new_context(DESKTOP), world.clinician.email)
     page.get_by_role("link", name="Leave").click()
     today = utcnow().date()
     page.get_by_label("First day of leave").fill(today.isoformat())
@@ -87,7 +79,7 @@ def test_clinician_sets_leave_and_the_cover_sees_the_families(
     expect(page.get_by_role("row").filter(has_text="Sam Patel")).to_contain_text("Jo Okafor")
     page.screenshot(path=screenshots / "clinician-leave.png", full_page=True)
 
-    cover = log_in(world.colleague.email)
+    cover = logged_in_page(new_context(DESKTOP), world.colleague.email)
     cover.goto("/flags")
     expect(cover.get_by_text("You are covering for Sam Patel")).to_be_visible()
     expect(cover.get_by_role("row").filter(has_text="Aisha")).to_contain_text("Covering")

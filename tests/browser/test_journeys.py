@@ -13,8 +13,7 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import Role
 from parentapp.audit.models import AuditEvent
 from parentapp.db import utcnow
-from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +27,6 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
     )
     assert widths["scroll"] <= widths["inner"], f"{page.url} scrolls sideways: {widths}"
-
-
-def log_in(page: Page, email: str, password: str = factories.PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_clinician_invites_and_carer_joins_on_a_phone(new_context, make, screenshots: Path):

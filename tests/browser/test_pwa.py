@@ -6,13 +6,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Route, expect
 from sqlmodel import Session
 
 from parentapp.accounts.models import Role
 from parentapp.teams.models import Team
-from tests import factories
-from tests.browser.conftest import PHONE, NewContext
+from tests.browser.conftest import PHONE, NewContext, logged_in_page
 from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
@@ -44,21 +43,11 @@ def carer_email(make: Factory, team: Team) -> str:
     return make.carer(make.family(team, clinician), display_name="Amira").email
 
 
-def log_in(context: BrowserContext, email: str) -> Page:
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Amira")
-    return page
-
-
 def test_the_app_works_offline_and_caches_nothing_personal(
     new_context: NewContext, carer_email: str, screenshots: Path
 ) -> None:
     context = new_context(PHONE, service_workers="allow")
-    page = log_in(context, carer_email)
+    page = logged_in_page(context, carer_email)
     assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)") in {
         "activating",
         "activated",
@@ -99,7 +88,7 @@ def test_quick_exit_leaves_and_replaces_the_page_in_history(
 ) -> None:
     exit_url = use_local_exit(db, team, live_server)
     context = new_context(PHONE, service_workers="allow")
-    log_in(context, carer_email).close()
+    logged_in_page(context, carer_email).close()
 
     # A fresh tab, so its history holds only the blank page and the carer's home.
     page = context.new_page()
@@ -123,7 +112,7 @@ def test_pressing_escape_twice_leaves(
 ) -> None:
     exit_url = use_local_exit(db, team, live_server)
     context = new_context(PHONE, service_workers="allow")
-    page = log_in(context, carer_email)
+    page = logged_in_page(context, carer_email)
     page.goto("/home")
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
@@ -141,7 +130,7 @@ def test_logout_clears_what_this_phone_kept(
     new_context: NewContext, carer_email: str, header: bool
 ) -> None:
     context = new_context(PHONE, service_workers="allow")
-    page = log_in(context, carer_email)
+    page = logged_in_page(context, carer_email)
     if not header:
         # Not every browser honours Clear-Site-Data: app.js must clear the phone by itself.
         page.route("**/logout", without_clear_site_data)

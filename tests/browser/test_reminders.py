@@ -5,15 +5,14 @@ out of reach here; push delivery itself is tested against a fake service in test
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role
 from parentapp.config import Settings
 from parentapp.families.models import Carer
 from parentapp.reminders.cli import new_vapid_keys
-from tests import factories
-from tests.browser.conftest import PHONE, NewContext
+from tests.browser.conftest import PHONE, NewContext, logged_in_page
 from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
@@ -34,20 +33,10 @@ def carer_email(make: Factory) -> str:
     return make.carer(make.family(team, clinician), display_name="Amira").email
 
 
-def log_in(context: BrowserContext, email: str) -> Page:
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Amira")
-    return page
-
-
 def test_settings_save_without_javascript(
     new_context: NewContext, carer_email: str, db: Session, screenshots: Path
 ) -> None:
-    page = log_in(new_context(PHONE, java_script_enabled=False), carer_email)
+    page = logged_in_page(new_context(PHONE, java_script_enabled=False), carer_email)
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reminders")
     # Without JavaScript there is no notifications button: reminders come by email.
@@ -68,7 +57,7 @@ def test_notifications_panel_with_javascript(
     new_context: NewContext, carer_email: str, screenshots: Path
 ) -> None:
     context = new_context(PHONE, permissions=["notifications"])
-    page = log_in(context, carer_email)
+    page = logged_in_page(context, carer_email)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/reminders")

@@ -1,14 +1,21 @@
 """Checks on a translated catalog, kept apart from the tests so they can be tested themselves."""
 
+from __future__ import annotations
+
 import gettext
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+if TYPE_CHECKING:
+    import pytest
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
@@ -84,3 +91,29 @@ def catalog_problems(po: Path, template: Path = TEMPLATE) -> list[str]:
             f"e.g. {sorted(map(str, missing | extra))[:3]}): run make translations"
         )
     return problems
+
+
+def fake_catalog(
+    app: Flask, folder: Path, monkeypatch: pytest.MonkeyPatch, polish: dict[str, str]
+) -> Iterator[None]:
+    """Make the app read a catalog holding only ``polish`` (English -> made-up Polish) from
+    ``folder``, so a test of translated messages does not depend on the real translation.
+    Use as ``yield from fake_catalog(...)`` in a fixture."""
+    from flask_babel import get_babel
+
+    from parentapp.extensions import babel
+
+    catalog = Catalog(locale="pl")
+    for english, translated in polish.items():
+        catalog.add(english, translated)
+    messages = folder / "pl" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    with (messages / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    monkeypatch.setattr(get_babel(app), "translation_directories", [str(folder)])
+    # Flask-Babel keeps loaded catalogs across apps: start and end with none cached.
+    with app.app_context():
+        cache = babel.domain_instance.cache
+    cache.clear()
+    yield
+    cache.clear()

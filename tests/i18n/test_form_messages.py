@@ -7,20 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import get_babel
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, validators
 
 from parentapp.accounts.models import Role
-from parentapp.extensions import babel
 from parentapp.forms import Form
 from parentapp.i18n import wtforms_messages
 from tests.conftest import login
 from tests.factories import Factory
+from tests.i18n.catalogs import fake_catalog
 
 # A made-up Polish, so the test does not wait for (or depend on) the real translation.
 TEST_POLISH = {
@@ -32,20 +29,7 @@ TEST_POLISH = {
 @pytest.fixture
 def test_catalog(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Read catalogs from a temporary directory holding only TEST_POLISH."""
-    catalog = Catalog(locale="pl")
-    for english, polish in TEST_POLISH.items():
-        catalog.add(english, polish)
-    folder = tmp_path / "pl" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    monkeypatch.setattr(get_babel(app), "translation_directories", [str(tmp_path)])
-    # Flask-Babel keeps loaded catalogs across apps: start and end with none cached.
-    with app.app_context():
-        cache = babel.domain_instance.cache
-    cache.clear()
-    yield
-    cache.clear()
+    yield from fake_catalog(app, tmp_path, monkeypatch, TEST_POLISH)
 
 
 def test_a_bad_number_is_refused_in_the_readers_language(

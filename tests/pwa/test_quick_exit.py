@@ -5,17 +5,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import get_babel
 from sqlmodel import Session
 
 from parentapp.accounts.models import User
-from parentapp.extensions import babel
 from parentapp.teams.models import DEFAULT_QUICK_EXIT_URL, Team
 from tests.conftest import login
+from tests.i18n.catalogs import fake_catalog
 from tests.pwa.conftest import Homes
 
 
@@ -156,20 +153,7 @@ TEST_POLISH = {
 @pytest.fixture
 def test_catalog(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Read catalogs from a temporary directory holding only TEST_POLISH."""
-    catalog = Catalog(locale="pl")
-    for english, polish in TEST_POLISH.items():
-        catalog.add(english, polish)
-    folder = tmp_path / "pl" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with (folder / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    monkeypatch.setattr(get_babel(app), "translation_directories", [str(tmp_path)])
-    # Flask-Babel keeps loaded catalogs across apps: start and end with none cached.
-    with app.app_context():
-        cache = babel.domain_instance.cache
-    cache.clear()
-    yield
-    cache.clear()
+    yield from fake_catalog(app, tmp_path, monkeypatch, TEST_POLISH)
 
 
 @pytest.mark.parametrize(
