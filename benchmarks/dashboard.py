@@ -6,7 +6,7 @@ Usage:
 
 Builds 1,000 families (one carer each, 50 per clinician), 100,000 weekly check-ins and a
 realistic number of flags (about 8% of carers with a live flag, more closed ones) with bulk
-inserts, then renders /flags and /flags?queue=team in-process with the Flask test client.
+inserts, then renders /flags?queue=mine and /flags?queue=team (as the duty clinician) in-process with the Flask test client.
 Without --database-url it uses a throwaway SQLite file. The given database must be empty: the
 schema is created by the migrations.
 """
@@ -55,13 +55,14 @@ def _insert(connection: sa.Connection, model: type[SQLModel], rows: list[dict[st
 
 
 def seed(engine: sa.Engine, password_hash: str) -> str:
-    """Load the data; returns the email of the clinician whose dashboard is timed."""
+    """Load the data; returns the email of the clinician whose dashboard is timed (the team's
+    duty clinician, who may also open the whole team's queue)."""
     rng = random.Random(4)
     now = utcnow()
     team = Team(id=1, name="Benchmark Team")
     staff = [
         User(id=n, email=f"clin{n}@example.org", display_name=f"Clinician {n}",
-             password_hash=password_hash, role=Role.CLINICIAN.value, team_id=1)
+             password_hash=password_hash, role=Role.CLINICIAN.value, team_id=1, on_duty=n == 1)
         for n in range(1, CLINICIANS + 1)
     ]  # fmt: skip
     families, carers, carer_users, schedules, checkins, flags = [], [], [], [], [], []
@@ -164,7 +165,7 @@ def main() -> None:
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
-    for path in ("/flags", "/flags?queue=team"):
+    for path in ("/flags?queue=mine", "/flags?queue=team"):
         page = client.get(path)
         assert page.status_code == 200, page.status_code
         rows = page.get_data(as_text=True).count("<tr")
