@@ -113,13 +113,13 @@ def test_a_check_in_answered_offline_is_sent_once_when_the_signal_returns(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "This phone is not connected to the internet"
     )
-    expect(page.get_by_role("status")).to_contain_text(PENDING)
+    expect(page.locator("#outbox-waiting")).to_contain_text(PENDING)
     page.screenshot(path=screenshots / "offline-page-waiting.png", full_page=True)
     assert stored(db) == []
 
     # The signal returns: the online event sends them, and the page says so.
     context.set_offline(False)
-    sent = page.get_by_role("status")
+    sent = page.locator("#outbox-sent")
     expect(sent).to_contain_text("Sent. Your answers have reached your team.")
     page.screenshot(path=screenshots / "offline-sent.png", full_page=True)
     assert outbox(page) == []
