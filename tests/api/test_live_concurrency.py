@@ -19,26 +19,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlmodel import Session
-from werkzeug.serving import make_server
 
 from parentapp.checkins import services
 from tests.api.conftest import CALM, Home, checkins_of
 from tests.factories import PASSWORD
+from tests.live import serving
 
 RACERS = 8
 
 
 @pytest.fixture
 def server(app: Flask) -> Iterator[str]:
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -4,7 +4,6 @@ The live server serves the same ``app`` the rest of the suite builds (so it uses
 freshly wiped test database), only with CSRF protection enabled as in production.
 """
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 from parentapp.config import Settings
 from tests.conftest import IN_CI
 from tests.factories import PASSWORD
+from tests.live import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,15 +42,8 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free local port in a background thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
