@@ -24,6 +24,8 @@ class Category(enum.StrEnum):
     DETERIORATION = "deterioration"
     CONTACT_REQUEST = "contact_request"
     DISENGAGEMENT = "disengagement"
+    # A free-text note from the carer: every note is read by a person (issue: safety loop).
+    NOTE = "note"
 
 
 class FlagState(enum.StrEnum):
