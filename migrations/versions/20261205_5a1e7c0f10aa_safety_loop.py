@@ -23,7 +23,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # --- flags (triage) ---
-    pass
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('infant_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('infant_key', sa.Integer(), server_default='0', nullable=False))
+        batch_op.create_foreign_key('fk_flag_infant_id_infant', 'infant', ['infant_id'], ['id'])
+        batch_op.drop_index('uq_flag_live_per_category', sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
+        batch_op.create_index('uq_flag_live_per_category', ['carer_id', 'category', 'infant_key'], unique=True, sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
     # --- end flags ---
 
     # --- teams: holidays, closures, response times ---
@@ -45,5 +50,10 @@ def downgrade() -> None:
     # --- end teams ---
 
     # --- flags (triage) ---
-    pass
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.drop_index('uq_flag_live_per_category', sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
+        batch_op.create_index('uq_flag_live_per_category', ['carer_id', 'category'], unique=True, sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
+        batch_op.drop_constraint('fk_flag_infant_id_infant', type_='foreignkey')
+        batch_op.drop_column('infant_key')
+        batch_op.drop_column('infant_id')
     # --- end flags ---

@@ -27,6 +27,7 @@ SMTP_TIMEOUT_SECONDS = 15
 SUBJECTS = {
     "flag_opened": _l("New urgent flag to review"),
     "flag_urgent": _l("A flag is now urgent"),
+    "flag_repeat": _l("A new urgent answer to review"),
     "flag_escalated": _l("An urgent flag needs you"),
     "digest": _l("Your open flags today"),
     "reminder": _l("Your check-in is ready"),

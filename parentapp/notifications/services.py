@@ -19,6 +19,8 @@ class Kind(enum.StrEnum):
     FLAG_OPENED = "flag_opened"
     # A live flag's severity was raised to urgent by a later check-in.
     FLAG_URGENT = "flag_urgent"
+    # Another urgent answer on a live urgent flag (re-opened if it had been acknowledged).
+    FLAG_REPEAT = "flag_repeat"
     FLAG_ESCALATED = "flag_escalated"
     DIGEST = "digest"
     # To a carer: a check-in is due (the email fallback of a push reminder).

@@ -21,6 +21,7 @@ clinical_only = role_required("clinician", "lead")
 TITLES = {
     "flag_opened": _l("A new flag was raised for one of your families."),
     "flag_urgent": _l("One of your open flags is now urgent."),
+    "flag_repeat": _l("A new urgent answer was given on one of your flags."),
     "flag_escalated": _l("An urgent flag was passed to you because nobody acknowledged it."),
     "digest": _l("Your daily summary of open flags."),
 }

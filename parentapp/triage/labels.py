@@ -18,6 +18,7 @@ CATEGORY_LABELS: Labels = {
     Category.DETERIORATION: _l("Getting worse"),
     Category.CONTACT_REQUEST: _l("Asked to be contacted"),
     Category.DISENGAGEMENT: _l("Missed check-ins"),
+    Category.NOTE: _l("A note to read"),
 }
 SEVERITY_LABELS: Labels = {
     Severity.URGENT: _l("Urgent"),
@@ -39,6 +40,7 @@ OUTCOME_LABELS: Labels = {
 EVENT_LABELS: Labels = {
     "opened": _l("Raised"),
     "retriggered": _l("Raised again"),
+    "reopened": _l("Re-opened by a new urgent answer"),
     "acknowledged": _l("Acknowledged"),
     "closed": _l("Closed"),
     "escalated": _l("Escalated"),

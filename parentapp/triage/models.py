@@ -29,6 +29,8 @@ class Category(enum.StrEnum):
 
 
 class FlagState(enum.StrEnum):
+    # Open also after a new urgent answer on an acknowledged flag: it needs a fresh
+    # acknowledgement (the "reopened" event says so in the flag's history).
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     CLOSED = "closed"
@@ -47,8 +49,9 @@ class Outcome(enum.StrEnum):
 class Flag(SQLModel, table=True):
     """A concern about one carer that a clinician must see, own and close.
 
-    At most one flag per carer and category is not closed: a repeat trigger updates it
-    (the partial unique index makes that hold even when two check-ins race).
+    At most one flag per carer, category and (for categories kept per baby) infant is not
+    closed: a repeat trigger updates it (the partial unique index makes that hold even when two
+    check-ins race).
     """
 
     __tablename__ = "flag"
@@ -57,6 +60,7 @@ class Flag(SQLModel, table=True):
             "uq_flag_live_per_category",
             "carer_id",
             "category",
+            "infant_key",
             unique=True,
             sqlite_where=sa.text("state != 'closed'"),
             postgresql_where=sa.text("state != 'closed'"),
@@ -67,6 +71,11 @@ class Flag(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", index=True)
     family_id: int = Field(foreign_key="family.id", index=True)
     carer_id: int = Field(foreign_key="carer.id", index=True)
+    # The baby a harm-to-baby flag is about: an answer about a second baby is its own flag.
+    infant_id: int | None = Field(default=None, foreign_key="infant.id")
+    # infant_id or 0, for the unique index (NULLs never collide in a unique index, so a NULL
+    # infant would let a second live flag of the same category in).
+    infant_key: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # The clinician who owns it: the family's assigned clinician when it was raised.
     owner_id: int = Field(foreign_key="user_account.id", index=True)
     category: str = Field(max_length=32)

@@ -15,7 +15,15 @@ from parentapp.triage.evaluate import Context
 from parentapp.triage.models import Category, Flag, FlagEvent, FlagState
 
 # Events that mean a rule fired on a check-in (as opposed to a clinician acting on the flag).
-TRIGGER_EVENTS = ("opened", "retriggered")
+# "reopened": a new urgent answer on an acknowledged flag, which needs acknowledging again.
+TRIGGER_EVENTS = ("opened", "retriggered", "reopened")
+# Categories kept per baby: an answer about one baby never merges into another baby's flag.
+PER_INFANT_CATEGORIES = frozenset({Category.HARM_TO_BABY.value})
+
+
+def infant_key(category: str, infant_id: int | None) -> int:
+    """The infant part of a live flag's identity: the baby for per-baby categories, else 0."""
+    return (infant_id or 0) if category in PER_INFANT_CATEGORIES else 0
 
 
 def _checkins(session: Session, carer_id: int, instrument_id: str) -> Sequence[CheckIn]:
@@ -124,15 +132,24 @@ def checkin_context(
 
 
 def live_flag(
-    session: Session, carer_id: int, category: str, *, for_update: bool = False
+    session: Session,
+    carer_id: int,
+    category: str,
+    *,
+    infant: int = 0,
+    for_update: bool = False,
 ) -> Flag | None:
-    """The carer's flag of ``category`` that is not closed (there is at most one).
+    """The carer's flag of ``category`` (about baby ``infant``, for per-baby categories: see
+    ``infant_key``) that is not closed (there is at most one).
 
     ``for_update`` locks the row on PostgreSQL, so two transactions retriggering the same flag
     take turns instead of losing one count; it also reloads the row if the session holds it.
     """
     query = select(Flag).where(
-        Flag.carer_id == carer_id, Flag.category == category, Flag.state != FlagState.CLOSED
+        Flag.carer_id == carer_id,
+        Flag.category == category,
+        Flag.infant_key == infant,
+        Flag.state != FlagState.CLOSED,
     )
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)

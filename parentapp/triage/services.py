@@ -16,8 +16,8 @@ from parentapp.families.models import Carer, Family
 from parentapp.notifications.services import Kind, notify_flag
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import FlagDecision
-from parentapp.triage.models import Flag, FlagEvent, Severity
-from parentapp.triage.queries import live_flag
+from parentapp.triage.models import Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.queries import infant_key, live_flag
 from parentapp.triage.response import due_by
 from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK
 
@@ -25,6 +25,8 @@ from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK
 class Outcome(enum.StrEnum):
     OPENED = "opened"
     RETRIGGERED = "retriggered"
+    # A new urgent answer on an acknowledged flag: open again, due again, told again.
+    REOPENED = "reopened"
     # The live flag already holds exactly this evidence from this check-in (a replay).
     UNCHANGED = "unchanged"
 
@@ -60,11 +62,34 @@ def merge_by_category(decisions: Sequence[FlagDecision]) -> list[FlagDecision]:
     return list(merged.values())
 
 
+def _reopen(*, flag: Flag, team: Team, now: datetime) -> None:
+    """A new urgent answer is a new urgent event: whoever acknowledged the last one has not
+    seen this one, so the flag needs a fresh acknowledgement by a fresh due-by, and its
+    escalation starts again from the first step."""
+    flag.state = FlagState.OPEN.value
+    flag.acknowledged_at = None
+    flag.acknowledged_by_id = None
+    flag.due_at = due_by(team, Severity.URGENT.value, now)
+    flag.escalation_level = 0
+    flag.escalated_at = None
+
+
 def _retrigger(
     *, session: Session, flag: Flag, decision: FlagDecision, checkin_id: int | None, now: datetime
 ) -> Outcome:
     if flag.checkin_id == checkin_id and flag.evidence == decision.evidence:
         return Outcome.UNCHANGED
+    team = session.get(Team, flag.team_id)
+    outcome = Outcome.RETRIGGERED
+    if decision.severity == Severity.URGENT and team is not None:
+        if flag.state == FlagState.ACKNOWLEDGED.value:
+            _reopen(flag=flag, team=team, now=now)
+            outcome = Outcome.REOPENED
+        elif flag.severity == Severity.URGENT.value:
+            # Still open: the earlier due-by stands if it is sooner (escalation is not put off
+            # by a second answer), otherwise this answer's own response time does.
+            sooner = due_by(team, Severity.URGENT.value, now)
+            flag.due_at = sooner if flag.due_at is None else min(flag.due_at, sooner)
     flag.trigger_count += 1
     flag.last_triggered_at = now
     flag.checkin_id = checkin_id if checkin_id is not None else flag.checkin_id
@@ -76,7 +101,6 @@ def _retrigger(
         flag.rule_id = decision.rule_id
         flag.ruleset_version = RULESET_VERSION
         # A more severe flag is due sooner: the new response time runs from now.
-        team = session.get(Team, flag.team_id)
         if team is not None:
             sooner = due_by(team, flag.severity, now)
             flag.due_at = sooner if flag.due_at is None else min(flag.due_at, sooner)
@@ -86,12 +110,12 @@ def _retrigger(
         FlagEvent(
             flag_id=flag.id,
             at=now,
-            kind=Outcome.RETRIGGERED.value,
+            kind=outcome.value,
             rule_id=decision.rule_id,
             checkin_id=checkin_id,
         )
     )
-    return Outcome.RETRIGGERED
+    return outcome
 
 
 def _insert_unless_live(session: Session, flag: Flag) -> int | None:
@@ -107,7 +131,8 @@ def _insert_unless_live(session: Session, flag: Flag) -> int | None:
         insert(Flag)
         .values(**flag.model_dump(exclude={"id"}))
         .on_conflict_do_nothing(
-            index_elements=["carer_id", "category"], index_where=sa.text("state != 'closed'")
+            index_elements=["carer_id", "category", "infant_key"],
+            index_where=sa.text("state != 'closed'"),
         )
         .returning(col(Flag.id))
     )
@@ -132,7 +157,9 @@ def apply_decision(
     now = now or utcnow()
     assert carer.id is not None and family.id is not None
     checkin_id = checkin.id if checkin is not None else None
-    flag = live_flag(session, carer.id, decision.category, for_update=True)
+    infant_id = checkin.infant_id if checkin is not None else None
+    key = infant_key(decision.category.value, infant_id)
+    flag = live_flag(session, carer.id, decision.category, infant=key, for_update=True)
     if flag is not None:
         return _retrigger_and_notify(
             session=session, flag=flag, decision=decision, checkin_id=checkin_id, now=now
@@ -144,6 +171,8 @@ def apply_decision(
         team_id=family.team_id,
         family_id=family.id,
         carer_id=carer.id,
+        infant_id=infant_id if key else None,
+        infant_key=key,
         owner_id=family.assigned_clinician_id,
         category=decision.category.value,
         severity=decision.severity.value,
@@ -158,7 +187,7 @@ def apply_decision(
     )
     flag_id = _insert_unless_live(session, flag)
     if flag_id is None:
-        existing = live_flag(session, carer.id, decision.category, for_update=True)
+        existing = live_flag(session, carer.id, decision.category, infant=key, for_update=True)
         if existing is None:
             raise RuntimeError("a live flag blocked the insert but cannot be found")
         return _retrigger_and_notify(
@@ -188,9 +217,15 @@ def _retrigger_and_notify(
     outcome = _retrigger(
         session=session, flag=flag, decision=decision, checkin_id=checkin_id, now=now
     )
+    if outcome == Outcome.UNCHANGED:
+        return flag, outcome
     if not was_urgent and flag.severity == Severity.URGENT.value:
         # A concern that became urgent must be emailed now, not wait for tomorrow's digest.
         notify_flag(session=session, flag=flag, kind=Kind.FLAG_URGENT, now=now)
+    elif decision.severity == Severity.URGENT:
+        # Another urgent answer on a live urgent flag is news: the owner is told at once (in
+        # the app and by email), never left to notice a counter go up.
+        notify_flag(session=session, flag=flag, kind=Kind.FLAG_REPEAT, now=now)
     return flag, outcome
 
 

@@ -116,12 +116,15 @@ def test_a_second_trigger_updates_the_live_flag(db, world):
 
 
 def test_an_acknowledged_flag_is_still_live_and_is_updated(db, world):
+    """A concern on an acknowledged concern updates it; an urgent answer re-opens it (see
+    tests/triage/test_repeat_urgent.py)."""
     _, _, family, carer = world
-    [flag] = _apply(db, carer, family, [SELF_HARM])
+    mood = _decision("score-at-cutoff", Category.MOOD, Severity.CONCERN, scores={"phq9": 10})
+    [flag] = _apply(db, carer, family, [mood])
     flag.state = FlagState.ACKNOWLEDGED.value
     db.add(flag)
     db.commit()
-    _apply(db, carer, family, [replace(SELF_HARM, evidence={"answers": {"q9": "2"}})])
+    _apply(db, carer, family, [replace(mood, evidence={"scores": {"phq9": 12}})])
     [flag] = _flags(db, carer)
     assert (flag.state, flag.trigger_count) == ("acknowledged", 2)
 
