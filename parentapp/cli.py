@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from parentapp.config import ROOT, TRANSLATIONS_DIR
 from parentapp.db import session_scope
 from parentapp.errors import DomainError
+from parentapp.i18n.plurals import restore_pinned_plural_forms
 from parentapp.instruments.cli import instruments_group
 from parentapp.reminders.cli import reminders_group
 
@@ -219,6 +220,7 @@ def translate_init(language: str) -> None:
         "-l",
         language,
     )
+    restore_pinned_plural_forms(_catalog_path(language), language)
 
 
 @translate_group.command("update")
@@ -232,6 +234,24 @@ def translate_update() -> None:
         str(TRANSLATIONS_DIR),
         "--no-fuzzy-matching",
     )
+    restore_all_plural_forms()
+
+
+def _catalog_path(language: str) -> Path:
+    return TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
+
+
+def restore_all_plural_forms(translations: Path = TRANSLATIONS_DIR) -> list[str]:
+    """Put the pinned Plural-Forms back into every catalog (Babel may take a different formula
+    from its own CLDR data); returns the languages that had to be corrected."""
+    changed = []
+    for po in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+        language = po.parent.parent.name
+        if restore_pinned_plural_forms(po, language):
+            changed.append(language)
+    if changed:
+        click.echo(f"Restored the pinned plural forms in: {', '.join(changed)}")
+    return changed
 
 
 @translate_group.command("compile")
