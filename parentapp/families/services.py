@@ -19,7 +19,8 @@ from parentapp.families.queries import invitation_status
 from parentapp.teams.models import Team
 
 # Bumped whenever the consent wording changes in meaning, so we know what each carer agreed to.
-CONSENT_VERSION = "2026-11"
+# Bumped whenever the consent page says something new, so a record shows which text was agreed.
+CONSENT_VERSION = "2026-12"
 # The check-in a new carer is asked to do until their clinician chooses otherwise.
 DEFAULT_INSTRUMENT_ID = "weekly"
 # The perinatal period the app serves: pregnancy to a baby's second birthday.

@@ -31,7 +31,10 @@ DEFAULT_CONTACTS = (
         N_("NHS 111, mental health option"),
         "111",
         None,
-        N_("24 hours. Call 111 and choose the mental health option."),
+        N_(
+            "24 hours. Call 111 and choose the mental health option."
+            " They can arrange an interpreter."
+        ),
     ),
     ContactDetails(N_("Samaritans"), "116 123", None, N_("24 hours, free")),
     ContactDetails(N_("Shout"), None, "85258", N_("24 hours. Text SHOUT to 85258.")),
