@@ -187,9 +187,18 @@ def submit_checkin(
 
     stored = _stored_answers(definition, answers)
     scores = score(definition, stored, CarerRole(carer.carer_role))
+    note = _note(definition, answers)
     # Judged before the new check-in is added, so the baseline is the carer's earlier answers.
     decisions = evaluate(
-        checkin_context(session, carer=carer, definition=definition, answers=stored, scores=scores)
+        checkin_context(
+            session,
+            carer=carer,
+            definition=definition,
+            answers=stored,
+            scores=scores,
+            note=note,
+            locale=locale,
+        )
     )
     checkin = CheckIn(
         carer_id=carer.id,
@@ -204,7 +213,7 @@ def submit_checkin(
         submitted_at=now,
         answers=stored,
         scores={scale_id: s.as_json() for scale_id, s in scores.items()},
-        note=_note(definition, answers),
+        note=note,
         contact_requested=_contact_requested(definition, stored),
         idempotency_key=idempotency_key,
         payload_hash=digest,

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import flask_babel
+from babel import Locale, UnknownLocaleError
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -52,9 +53,22 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return "" if value is None else str(flask_babel.format_datetime(value, fmt))
 
 
+def language_name(code: str | None) -> str:
+    """A language's name in the reader's own language ("Polish", "polaco"); the code itself
+    for anything Babel does not know."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(str(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_date)
     app.add_template_filter(format_datetime)
+    app.add_template_filter(language_name)
 
     @app.context_processor
     def _language_context() -> dict[str, object]:

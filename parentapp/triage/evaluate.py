@@ -14,6 +14,7 @@ from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition, Item, ItemType, Scale
 from parentapp.instruments.scoring import applicable_cutoff, item_value
 from parentapp.triage.models import Category, Severity
+from parentapp.triage.phrases import screen
 from parentapp.triage.rules import DISENGAGED, RULES, Check, Rule
 
 
@@ -31,6 +32,9 @@ class Context:
     # Hysteresis: scales whose deterioration flag was closed and whose score has not come back
     # below baseline + reliable change since; the deterioration rule stays quiet for them.
     deterioration_held: frozenset[str] = frozenset()
+    # The carer's free-text note (never copied into evidence) and the language they wrote in.
+    note: str | None = None
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,29 @@ def _rise_from_baseline(rule: Rule, ctx: Context) -> list[FlagDecision]:
     return decisions
 
 
+def _note_evidence(ctx: Context, found: frozenset[str] = frozenset()) -> dict[str, Any]:
+    # The note's language and length, never its words: evidence is shown, logged and exported.
+    note: dict[str, Any] = {"language": ctx.locale, "characters": len(ctx.note or "")}
+    if found:
+        note["phrases"] = sorted(found)
+    return {"instrument": _instrument(ctx), "note": note}
+
+
+def _note_written(rule: Rule, ctx: Context) -> list[FlagDecision]:
+    assert rule.category is not None
+    if not (ctx.note and ctx.note.strip()):
+        return []
+    return [_decision(rule, rule.category, _note_evidence(ctx))]
+
+
+def _note_phrases(rule: Rule, ctx: Context) -> list[FlagDecision]:
+    assert rule.category is not None
+    found = screen(ctx.note) & rule.phrases
+    if not found:
+        return []
+    return [_decision(rule, rule.category, _note_evidence(ctx, found))]
+
+
 def _instrument(ctx: Context) -> dict[str, str]:
     return {"id": ctx.definition.id, "version": ctx.definition.version}
 
@@ -187,6 +214,8 @@ _CHECKS: dict[Check, Callable[[Rule, Context], list[FlagDecision]]] = {
     Check.TAGGED_ANSWER_IS: _tagged_answer_is,
     Check.SCALE_AT_CUTOFF: _scale_at_cutoff,
     Check.RISE_FROM_BASELINE: _rise_from_baseline,
+    Check.NOTE_WRITTEN: _note_written,
+    Check.NOTE_PHRASES: _note_phrases,
 }
 
 

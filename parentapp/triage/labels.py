@@ -47,6 +47,15 @@ EVENT_LABELS: Labels = {
 }
 
 
+def note_language(flag: Any) -> str | None:
+    """The language a note flag's note was written in (from its evidence), else None."""
+    if flag.category != Category.NOTE.value:
+        return None
+    note = (flag.evidence or {}).get("note")
+    language = note.get("language") if isinstance(note, Mapping) else None
+    return str(language) if language else None
+
+
 def label(labels: Mapping[str, object], value: str | None) -> str:
     """``value``'s label in the reader's language; an unknown value (a newer rule's category)
     is shown as stored rather than hidden."""

@@ -112,6 +112,8 @@ def checkin_context(
     definition: Definition,
     answers: Answers,
     scores: Mapping[str, ScaleScore],
+    note: str | None = None,
+    locale: str = "en",
 ) -> Context:
     """What the rules need to judge a check-in of ``definition`` by ``carer``.
 
@@ -128,6 +130,8 @@ def checkin_context(
         carer_role=CarerRole(carer.carer_role),
         baseline=baseline,
         deterioration_held=deterioration_held(session, carer.id, definition, baseline, history),
+        note=note,
+        locale=locale,
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from parentapp.i18n import N_
 from parentapp.triage.models import Category, Severity
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
 class Check(enum.StrEnum):
@@ -31,6 +31,10 @@ class Check(enum.StrEnum):
     RISE_FROM_BASELINE = "rise_from_baseline"
     # Consecutive missed check-ins at or above the team's threshold, lowered after a flag.
     MISSED_CHECKINS = "missed_checkins"
+    # The carer wrote a free-text note (any length, any script).
+    NOTE_WRITTEN = "note_written"
+    # The note holds a phrase of one of ``phrases``' categories (triage/phrases, per language).
+    NOTE_PHRASES = "note_phrases"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Rule:
     # and the lowest it can go.
     lowered_by_recent_flag: int = 0
     minimum: int = 1
+    # NOTE_PHRASES: the phrase categories (triage/phrases.PhraseCategory) that meet the rule.
+    phrases: frozenset[str] = frozenset()
 
 
 SELF_HARM_ANY = Rule(
@@ -144,6 +150,51 @@ DISENGAGED = Rule(
     minimum=1,
 )
 
+NOTE_WRITTEN = Rule(
+    id="note-written",
+    check=Check.NOTE_WRITTEN,
+    severity=Severity.CONCERN,
+    category=Category.NOTE,
+    safeguarding=False,
+    reason=N_("Wrote a note for the team to read."),
+    source=(
+        "The carer is told their note will be read: every note is owned like a flag and due "
+        "within the team's note response time (default 1 working day), so the promise is kept "
+        "(PRODUCT.md §1, 'nobody listened'; research/clinical-facts.md §2.3, review responses "
+        "at least once every weekday, Nock 2020)."
+    ),
+)
+
+NOTE_SELF_HARM_WORDS = Rule(
+    id="note-self-harm-words",
+    check=Check.NOTE_PHRASES,
+    severity=Severity.URGENT,
+    category=Category.NOTE,
+    safeguarding=False,
+    reason=N_("Wrote a note with words about suicide, self-harm or wanting to die."),
+    source=(
+        "A note is often where people first say it: words about suicide, self-harm or wanting "
+        "to die are treated like a positive self-harm item (urgent; crisis contacts shown at "
+        "once), research/clinical-facts.md §2.3. Phrase lists per language are data in "
+        "triage/phrases/ and err towards a flag."
+    ),
+    phrases=frozenset({"suicide", "self_harm", "wanting_to_die"}),
+)
+
+NOTE_HARM_TO_BABY_WORDS = Rule(
+    id="note-harm-to-baby-words",
+    check=Check.NOTE_PHRASES,
+    severity=Severity.URGENT,
+    category=Category.NOTE,
+    safeguarding=True,
+    reason=N_("Wrote a note with words about harming the baby."),
+    source=(
+        "Words about harming the baby are treated like a positive harm-to-baby item: urgent "
+        "and a safeguarding concern (research/clinical-facts.md §2.3; PRODUCT.md §5)."
+    ),
+    phrases=frozenset({"harm_to_baby"}),
+)
+
 RULES: tuple[Rule, ...] = (
     SELF_HARM_ANY,
     HARM_TO_BABY_ANY,
@@ -151,6 +202,9 @@ RULES: tuple[Rule, ...] = (
     RELIABLE_DETERIORATION,
     CONTACT_REQUESTED,
     DISENGAGED,
+    NOTE_WRITTEN,
+    NOTE_SELF_HARM_WORDS,
+    NOTE_HARM_TO_BABY_WORDS,
 )
 
 _BY_ID = {rule.id: rule for rule in RULES}

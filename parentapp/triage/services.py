@@ -34,8 +34,14 @@ class Outcome(enum.StrEnum):
 def _merge_evidence(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(first)
     for key, value in second.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = {**merged[key], **value}
+        before = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(before, Mapping):
+            inner = {**before, **value}
+            for name, found in value.items():
+                if isinstance(found, list) and isinstance(before.get(name), list):
+                    # Two note rules found different kinds of phrase: the flag shows both.
+                    inner[name] = sorted(set(before[name]) | set(found))
+            merged[key] = inner
         else:
             merged.setdefault(key, value)
     return merged

@@ -36,6 +36,9 @@ def flag_label(kind: str, value: str | None) -> str:
     return labels.label(tables[kind], value)
 
 
+bp.add_app_template_global(labels.note_language, "note_language")
+
+
 @bp.app_template_filter()
 def age(value: datetime, now: datetime) -> str:
     """How long ago, in words ("3 hours")."""

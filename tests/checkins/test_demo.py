@@ -42,7 +42,8 @@ def test_demo_check_ins_load_once(app: Flask, db: Session):
     assert after_first["CheckIn"] >= 20 and after_first["CrisisContact"] == 4
     assert any("25 past check-ins added" in line for line in first)
     assert any(" 0 past check-ins added" in line for line in second)
-    assert flags_of(db, "imran@example.org") == ["contact_request"]
+    # Imran asked to be contacted and wrote a note: each is a flag someone must answer.
+    assert flags_of(db, "imran@example.org") == ["contact_request", "note"]
     assert "deterioration" in flags_of(db, "jo@example.org")
 
 

@@ -39,9 +39,9 @@ def rows(db: Session) -> list[Notification]:
 
 
 def test_an_urgent_check_in_writes_in_app_and_email_rows(db: Session, home: Home) -> None:
-    result = submit(db, home, self_harm="2", note=NOTE)
+    result = submit(db, home, self_harm="2")
 
-    flag = result.flags[0]
+    [flag] = result.flags
     assert [(r.channel, r.kind, r.recipient_id, r.flag_id) for r in rows(db)] == [
         ("in_app", "flag_opened", home.clinician.id, flag.id),
         ("email", "flag_opened", home.clinician.id, flag.id),
@@ -90,15 +90,19 @@ def test_a_concern_raised_to_urgent_is_emailed_once(db: Session, home: Home) -> 
     apply_decision(session=db, carer=home.carer, family=home.family, checkin=None,
                    decision=_decision(Severity.URGENT))  # fmt: skip
     db.commit()
-    # Staying urgent on the next trigger is not news: no third email.
-    apply_decision(session=db, carer=home.carer, family=home.family, checkin=None,
-                   decision=replace_evidence(_decision(Severity.URGENT)))  # fmt: skip
-    db.commit()
-
     assert [(r.channel, r.kind) for r in rows(db)] == [
         ("in_app", "flag_opened"),
         ("in_app", Kind.FLAG_URGENT.value),
         ("email", Kind.FLAG_URGENT.value),
+    ]
+    # Another urgent answer on the live urgent flag is news: the owner is told again at once
+    # (before, only a counter went up).
+    apply_decision(session=db, carer=home.carer, family=home.family, checkin=None,
+                   decision=replace_evidence(_decision(Severity.URGENT)))  # fmt: skip
+    db.commit()
+    assert [(r.channel, r.kind) for r in rows(db)][3:] == [
+        ("in_app", Kind.FLAG_REPEAT.value),
+        ("email", Kind.FLAG_REPEAT.value),
     ]
 
 
@@ -111,21 +115,23 @@ def test_delivery_sends_a_plain_email_with_no_clinical_details(
 ) -> None:
     submit(db, home, self_harm="3", mood="3", contact="true", note=NOTE)
 
-    # Two flags (self-harm, urgent; contact request, a concern): two in-app rows, one email.
-    assert deliver_due(app) == 3
+    # Three flags (self-harm, urgent; the note, urgent by its words; contact request): an
+    # in-app row each, and an email for each flag that cannot wait for the digest.
+    emails = [r for r in rows(db) if r.channel == "email"]
+    assert deliver_due(app) == len(rows(db))
+    assert len(smtp.handler.messages) == len(emails) >= 2
 
-    [message] = smtp.handler.messages
-    assert message["To"] == home.clinician.email
-    assert message["Subject"] == "New urgent flag to review"
-    text = message.as_string()
-    assert "You have a new urgent flag to review." in text
-    assert "https://parentapp.test/flags" in text
     weekly = load_registry(db).get("weekly")
-    forbidden = [NOTE, home.user.display_name, home.family.label, home.infant.name or "Ada",
-                 "score", "mood", "self-harm", "harm", "answer"]  # fmt: skip
+    forbidden = [NOTE, "hurting", home.user.display_name, home.family.label,
+                 home.infant.name or "Ada", "score", "mood", "self-harm", "harm", "answer"]  # fmt: skip
     forbidden += [item.text for item in weekly.items]
-    for words in forbidden:
-        assert words.lower() not in text.lower(), words
+    for message in smtp.handler.messages:
+        assert message["To"] == home.clinician.email
+        text = message.as_string()
+        assert "https://parentapp.test/flags" in text
+        for words in forbidden:
+            assert words.lower() not in text.lower(), words
+    assert "New urgent flag to review" in [m["Subject"] for m in smtp.handler.messages]
     assert all(r.delivered_at is not None and r.locked_until is None for r in rows(db))
 
 

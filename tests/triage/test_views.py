@@ -137,7 +137,7 @@ def test_flag_summary_shows_evidence_scores_and_history(
 ) -> None:
     send(app, db, world.carer, now=utcnow() - timedelta(days=14))  # baseline: total 3
     send(app, db, world.carer, now=utcnow() - timedelta(days=7), mood="1")  # previous: 4
-    [flag] = send(app, db, world.carer, self_harm="1", mood="2", note="A hard week")
+    flag, _note_flag = send(app, db, world.carer, self_harm="1", mood="2", note="A hard week")
     login(client, world.clinician.email)
 
     html = _page(client, f"/flags/{flag.id}")
