@@ -32,6 +32,7 @@ from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.forms import WEEKDAY_LABELS
 from parentapp.teams.hours import next_working_moment, of_team
 from parentapp.teams.models import Team
+from parentapp.triage.evaluate import worrying
 
 
 def _definition(carer: Carer, instrument_id: str) -> Definition:
@@ -87,6 +88,9 @@ def take(instrument_id: str) -> Response | str | tuple[str, int]:
         # page itself shows the crisis numbers at once for these answers (not sensitive).
         contacts=contacts_for_carers(session, queries.team_of(session, carer).id or 0),
         alarming=alarming_answers(definition),
+        # Answers sent back to be fixed raised no flag: a worrying one (or worrying words in
+        # a note that is too long) shows where to get help now, not after the fix.
+        crisis_now=form.is_submitted() and worrying(definition, form.answers()),
     )
     return (page, 400) if form.is_submitted() else page
 

@@ -11,7 +11,7 @@ from typing import Any
 from parentapp.families.models import CarerRole
 from parentapp.instruments.answers import Answers, answer_of
 from parentapp.instruments.results import ScaleScore
-from parentapp.instruments.schema import Definition, Item, ItemType, Scale
+from parentapp.instruments.schema import Definition, Item, ItemType, Scale, Tag
 from parentapp.instruments.scoring import applicable_cutoff, item_value
 from parentapp.triage.models import Category, Severity
 from parentapp.triage.phrases import screen
@@ -231,6 +231,29 @@ def evaluate(ctx: Context, rules: tuple[Rule, ...] = RULES) -> list[FlagDecision
         if check is not None:  # missed check-ins are judged by the disengagement job
             decisions.extend(check(rule, ctx))
     return decisions
+
+
+def worrying(definition: Definition, answers: Answers) -> bool:
+    """Whether ``answers`` (valid or not) hold anything an urgent rule would act on: an answer
+    at or above a safety rule's threshold, or a note with worrying words. For answers that
+    cannot be stored yet (refused, or waiting on the phone): the carer is shown where to get
+    help at once, since no flag can be raised until they are sent."""
+    for rule in RULES:
+        if rule.severity != Severity.URGENT:
+            continue
+        if rule.check == Check.TAGGED_VALUE_AT_LEAST and rule.tag and rule.threshold:
+            for item in definition.tagged(rule.tag):
+                answer = answer_of(answers, item.link_id)
+                if answer is None:
+                    continue
+                value = answer_value(definition, item, answer)
+                if value is None or value >= rule.threshold:
+                    return True
+        if rule.check == Check.NOTE_PHRASES:
+            for item in definition.tagged(Tag.NOTE):
+                if screen(answer_of(answers, item.link_id)) & rule.phrases:
+                    return True
+    return False
 
 
 def missed_threshold(threshold: int, recent_flag: bool, rule: Rule = DISENGAGED) -> int:

@@ -97,3 +97,34 @@ def test_the_dashboard_lists_the_note_flag_with_its_language(
     [flag] = _note_flags(db)
     page = client.get(f"/flags/{flag.id}").get_data(as_text=True)
     assert "Written in Polish" in page and 'lang="pl"' in page and "Jestem zmęczona" in page
+
+
+def _crisis_shown(html: str) -> bool:
+    start = html.index('id="offline-crisis"')
+    tag = html[start : html.index(">", start)]
+    return "hidden" not in tag
+
+
+def test_worrying_words_in_a_refused_note_still_show_where_to_get_help(
+    carer: FlaskClient, db: Session
+) -> None:
+    """A note too long to store raised no flag: the carer is shown the crisis numbers now."""
+    status, html = _send(carer, "I want to die " * 100)
+    assert status == 400 and _crisis_shown(html)
+    status, html = _send(carer, "a calm week " * 100)
+    assert status == 400 and not _crisis_shown(html)
+
+
+def test_a_worrying_answer_on_a_refused_form_still_shows_where_to_get_help(
+    carer: FlaskClient,
+) -> None:
+    answers = {**CALM, "self_harm": "1"}
+    del answers["mood"]  # a required answer missing: the form comes back to fix
+    response = carer.post("/checkins/weekly", data={f"item_{k}": v for k, v in answers.items()})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and _crisis_shown(html)
+    assert 'href="tel:999"' in html
+    calm = dict(CALM)
+    del calm["mood"]
+    response = carer.post("/checkins/weekly", data={f"item_{k}": v for k, v in calm.items()})
+    assert not _crisis_shown(response.get_data(as_text=True))

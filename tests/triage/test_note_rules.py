@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from parentapp.families.models import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.scoring import score
-from parentapp.triage.evaluate import Context, evaluate
+from parentapp.triage.evaluate import Context, evaluate, worrying
 from parentapp.triage.models import Category
 from parentapp.triage.phrases import phrase_lists
 from parentapp.triage.rules import (
@@ -93,3 +93,22 @@ def test_any_shipped_phrase_anywhere_in_a_note_makes_it_urgent(
     """Whatever surrounds it, a listed phrase that starts a word is found (any language)."""
     [decision] = _decide(f"{before} {phrase}{after}")
     assert decision.severity == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({}, False),
+        (CALM, False),
+        ({**CALM, "self_harm": "0"}, False),  # below the threshold
+        ({**CALM, "self_harm": "1"}, True),  # at it
+        ({**CALM, "self_harm": "3"}, True),  # above
+        ({**CALM, "harm_to_baby": "1"}, True),
+        ({**CALM, "self_harm": "not-a-code"}, True),  # unknown on a safety item: worrying
+        ({**CALM, "note": "A hard week"}, False),
+        ({**CALM, "note": "I want to die"}, True),
+        ({"note": "thinking of suicide"}, True),  # even with every other answer missing
+    ],
+)
+def test_worrying_answers_before_they_can_be_stored(answers: dict, expected: bool) -> None:
+    assert worrying(WEEKLY, answers) is expected
