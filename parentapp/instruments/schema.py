@@ -89,6 +89,11 @@ TAG_TYPES: dict[Tag, ItemType] = {
     Tag.NOTE: ItemType.TEXT,
 }
 
+# Tags whose answer is the one the urgent rules read. Such an item is always asked and always
+# answered: left optional, or shown only after some other answer, it could be skipped and the
+# urgent rule would then have nothing to judge (a worrying answer nobody asked for).
+SAFETY_TAGS: frozenset[Tag] = frozenset({Tag.SELF_HARM, Tag.HARM_TO_BABY})
+
 
 class Item(Strict):
     link_id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
@@ -123,7 +128,24 @@ class Item(Strict):
                 raise located(
                     f"tags.{index}", f"tag {tag.value!r} belongs on a {TAG_TYPES[tag].value} item"
                 )
+        safety = sorted(tag.value for tag in SAFETY_TAGS.intersection(self.tags))
+        if safety and not self.required:
+            raise located(
+                "required",
+                f"safety item {self.link_id!r} ({', '.join(safety)}) must be required",
+            )
+        if safety and self.enable_when:
+            raise located(
+                "enable_when",
+                f"safety item {self.link_id!r} ({', '.join(safety)}) must always be shown, "
+                "never only after another answer",
+            )
         return self
+
+    @property
+    def is_safety(self) -> bool:
+        """Carries a tag the urgent rules read (self-harm, harm to the baby)."""
+        return bool(SAFETY_TAGS.intersection(self.tags))
 
 
 class MissingRule(Strict):
@@ -299,3 +321,8 @@ class Definition(Strict):
 
     def tagged(self, tag: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if tag in i.tags)
+
+    @property
+    def asks_about_self_harm(self) -> bool:
+        """Has an item the self-harm rule reads: every carer who is asked anything is asked this."""
+        return bool(self.tagged(Tag.SELF_HARM))

@@ -93,6 +93,26 @@ def _max_length_on_choice(d: Data) -> None:
     d["items"][0]["max_length"] = 10
 
 
+def _optional_self_harm(d: Data) -> None:
+    d["items"][1]["tags"] = ["self_harm"]
+    d["items"][1]["required"] = False
+
+
+def _optional_harm_to_baby(d: Data) -> None:
+    d["items"][2]["tags"] = ["harm_to_baby"]
+    d["items"][2]["required"] = False
+
+
+def _conditional_self_harm(d: Data) -> None:
+    d["items"][1]["tags"] = ["self_harm"]
+    d["items"][1]["enable_when"] = [{"question": "i1", "operator": ">", "answer": 0}]
+
+
+def _conditional_harm_to_baby(d: Data) -> None:
+    d["items"][2]["tags"] = ["harm_to_baby"]
+    d["items"][2]["enable_when"] = [{"question": "i1", "operator": ">=", "answer": 1}]
+
+
 CASES: list[tuple[Callable[[Data], None], str]] = [
     (_unknown_field, "items.1.colour"),
     (_no_answer_set, "items.2.answer_set"),
@@ -113,6 +133,10 @@ CASES: list[tuple[Callable[[Data], None], str]] = [
     (_bands_unordered, "scales.0.bands"),
     (_bad_id, "id"),
     (_max_length_on_choice, "items.0.max_length"),
+    (_optional_self_harm, "items.1.required"),
+    (_optional_harm_to_baby, "items.2.required"),
+    (_conditional_self_harm, "items.1.enable_when"),
+    (_conditional_harm_to_baby, "items.2.enable_when"),
 ]
 
 
@@ -181,3 +205,39 @@ def test_a_malformed_builtin_file_stops_loading(
     monkeypatch.setattr(registry, "DEFINITIONS_DIR", tmp_path)
     with pytest.raises(InstrumentDefinitionError, match=r"^test-1\.0\.json: items\.0\.type: "):
         registry.builtin_definitions.__wrapped__()
+
+
+@pytest.mark.parametrize(
+    ("breaks", "link_id"),
+    [
+        (_optional_self_harm, "i2"),
+        (_optional_harm_to_baby, "i3"),
+        (_conditional_self_harm, "i2"),
+        (_conditional_harm_to_baby, "i3"),
+    ],
+)
+def test_a_skippable_safety_item_is_refused_naming_the_item(
+    breaks: Callable[[Data], None], link_id: str
+) -> None:
+    # A self-harm or harm-to-baby question that can be left out would leave the urgent rule
+    # with nothing to judge.
+    data = definition_data()
+    breaks(data)
+    with pytest.raises(InstrumentDefinitionError, match=rf"^test-1\.0\.json: .*'{link_id}'"):
+        parse_definition(data, "test-1.0.json")
+
+
+def test_a_required_unconditional_safety_item_and_conditional_others_are_fine() -> None:
+    data = definition_data()
+    data["items"][0]["tags"] = ["self_harm"]
+    data["items"][1]["enable_when"] = [{"question": "i1", "operator": ">", "answer": 0}]
+    data["items"][2]["required"] = False
+    parse_definition(data, "test-1.0.json")
+
+
+def test_every_shipped_safety_item_is_required_and_unconditional() -> None:
+    from parentapp.instruments.registry import builtin_definitions
+
+    safety = [i for d in builtin_definitions() for i in d.items if i.is_safety]
+    assert safety
+    assert all(i.required and not i.enable_when for i in safety)
