@@ -62,6 +62,7 @@ def test_every_file_loads_and_is_named_for_its_version() -> None:
     assert files == [
         "gad2-1.0.json",
         "gad7-1.0.json",
+        "gad7-1.1.json",
         "phq2-1.0.json",
         "phq9-1.0.json",
         "weekly-1.0.json",
@@ -101,26 +102,70 @@ def test_gad7_zero_answer_is_not_at_all_not_the_common_misprint() -> None:
     for instrument_id in ("gad7", "gad2"):
         defn = REGISTRY.get(instrument_id)
         for item in defn.items:
+            if item.link_id == "difficulty":
+                continue
             zero = defn.options(item)[0]
             assert (zero.text, zero.weight) == ("Not at all", 0)
             assert all("sure" not in o.text.lower() for o in defn.options(item))
 
 
-def test_phq9_difficulty_item_is_optional_and_unscored() -> None:
-    defn = REGISTRY.get("phq9")
+DIFFICULTY_ANSWERS = [
+    ("Not difficult at all", 0),
+    ("Somewhat difficult", 1),
+    ("Very difficult", 2),
+    ("Extremely difficult", 3),
+]
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "wording"),
+    [
+        # The two Pfizer forms differ by one word: the PHQ-9 says "these problems", the GAD-7
+        # "these".
+        (
+            "phq9",
+            "If you checked off any problems, how difficult have these problems made it for you "
+            "to do your work, take care of things at home, or get along with other people?",
+        ),
+        (
+            "gad7",
+            "If you checked off any problems, how difficult have these made it for you to do "
+            "your work, take care of things at home, or get along with other people?",
+        ),
+    ],
+)
+def test_difficulty_item_is_published_optional_and_unscored(
+    instrument_id: str, wording: str
+) -> None:
+    defn = REGISTRY.get(instrument_id)
     item = defn.item("difficulty")
-    assert item.text == (
-        "If you checked off any problems, how difficult have these problems made it for you to "
-        "do your work, take care of things at home, or get along with other people?"
-    )
+    assert defn.items[-1] == item
+    assert item.text == wording
     assert item.required is False
-    assert [text for text, _ in options(defn, "difficulty")] == [
-        "Not difficult at all",
-        "Somewhat difficult",
-        "Very difficult",
-        "Extremely difficult",
-    ]
+    assert item.tags == ()
+    assert options(defn, "difficulty") == DIFFICULTY_ANSWERS
     assert all("difficulty" not in scale.items for scale in defn.scales)
+
+
+def test_gad7_difficulty_restored_in_a_new_version_leaving_the_old_one_as_it_was() -> None:
+    # Each stored check-in names the version it was answered on, so 1.0 must stay unchanged.
+    assert [d.version for d in REGISTRY.versions("gad7")] == ["1.0", "1.1"]
+    old, new = REGISTRY.versions("gad7")
+    assert [i.link_id for i in old.items] == [f"q{n}" for n in range(1, 8)]
+    assert [i.link_id for i in new.items] == [*(f"q{n}" for n in range(1, 8)), "difficulty"]
+    assert old.scales == new.scales
+    assert REGISTRY.get("gad7") == new
+
+
+def test_gad7_difficulty_answer_leaves_the_total_alone() -> None:
+    from parentapp.instruments.scoring import score
+
+    defn = REGISTRY.get("gad7")
+    answers = {f"q{n}": "1" for n in range(1, 8)}
+    without = score(defn, answers)
+    with_difficulty = score(defn, {**answers, "difficulty": "3"})
+    assert without == with_difficulty
+    assert with_difficulty["total"].value == 7
 
 
 @pytest.mark.parametrize(
