@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
@@ -12,7 +12,7 @@ from parentapp.checkins.queries import validated_for
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families.models import Carer, CarerRole, Family
-from parentapp.instruments.registry import UnknownInstrumentError, load_registry
+from parentapp.instruments.registry import Registry, UnknownInstrumentError, load_registry
 from parentapp.instruments.schema import Definition
 
 INTERVAL_BOUNDS = (1, 28)
@@ -26,8 +26,7 @@ def carer_of_family(session: Session, family: Family, carer_id: int) -> Carer:
     return carer
 
 
-def _offerable(session: Session, instrument_id: str) -> Definition:
-    registry = load_registry(session)
+def _offerable(registry: Registry, instrument_id: str) -> Definition:
     try:
         definition = registry.get(instrument_id)
     except UnknownInstrumentError as error:
@@ -37,6 +36,32 @@ def _offerable(session: Session, instrument_id: str) -> Definition:
     if not definition.text_included:
         raise DomainError(_("Choose a questionnaire from the list."), field="instrument_id")
     return definition
+
+
+def _asks_about_self_harm(registry: Registry, instrument_id: str) -> bool:
+    try:
+        return registry.get(instrument_id).asks_about_self_harm
+    except UnknownInstrumentError:
+        return False
+
+
+def _safety_choices(registry: Registry) -> str:
+    """The questionnaires that ask about self-harm, named for a message."""
+    return ", ".join(_(d.title) for d in registry.offerable() if d.asks_about_self_harm)
+
+
+def _others_ask_about_self_harm(
+    session: Session, registry: Registry, carer_id: int, instrument_id: str
+) -> tuple[bool, bool]:
+    """(any other active schedule, any other active one that asks about self-harm)."""
+    others = session.exec(
+        select(Schedule.instrument_id).where(
+            Schedule.carer_id == carer_id,
+            col(Schedule.active).is_(True),
+            col(Schedule.instrument_id) != instrument_id,
+        )
+    ).all()
+    return bool(others), any(_asks_about_self_harm(registry, i) for i in others)
 
 
 def _audit(session: Session, actor: User, action: str, schedule: Schedule) -> None:
@@ -72,7 +97,8 @@ def add_schedule(
         validated for the carer's role without the clinician's explicit override.
     """
     carer = carer_of_family(session, family, carer_id)
-    definition = _offerable(session, instrument_id)
+    registry = load_registry(session)
+    definition = _offerable(registry, instrument_id)
     low, high = INTERVAL_BOUNDS
     if not low <= interval_days <= high:
         raise DomainError(
@@ -89,6 +115,23 @@ def add_schedule(
             ),
             field="role_override",
         )
+    # Whoever is asked anything is asked about their safety: suicidal thoughts are common in
+    # perinatal depression and the self-harm item is the only route to an urgent flag, so a
+    # carer may not be left with only questionnaires that never ask it.
+    if not definition.asks_about_self_harm:
+        _others, covered = _others_ask_about_self_harm(
+            session, registry, carer.id or 0, definition.id
+        )
+        if not covered:
+            raise DomainError(
+                _(
+                    "%(title)s does not ask about self-harm, and this carer has no check-in that"
+                    " does. Add one that does first: %(choices)s.",
+                    title=_(definition.short_title),
+                    choices=_safety_choices(registry),
+                ),
+                field="instrument_id",
+            )
     schedule = session.exec(
         select(Schedule).where(
             Schedule.carer_id == carer.id, Schedule.instrument_id == definition.id
@@ -112,11 +155,30 @@ def add_schedule(
 
 
 def stop_schedule(*, session: Session, actor: User, family: Family, schedule_id: int) -> Schedule:
-    """Stop asking; past check-ins stay. :raises NotFoundError: not this family's schedule."""
+    """Stop asking; past check-ins stay.
+
+    :raises NotFoundError: not this family's schedule.
+    :raises DomainError: it is the carer's last check-in that asks about self-harm while other
+        check-ins stay active (stop those first, or add another that asks).
+    """
     schedule = session.get(Schedule, schedule_id)
     if schedule is None:
         raise NotFoundError("schedule")
     carer_of_family(session, family, schedule.carer_id)
+    registry = load_registry(session)
+    if schedule.active and _asks_about_self_harm(registry, schedule.instrument_id):
+        others, covered = _others_ask_about_self_harm(
+            session, registry, schedule.carer_id, schedule.instrument_id
+        )
+        if others and not covered:
+            raise DomainError(
+                _(
+                    "This is the carer's only check-in that asks about self-harm, and other"
+                    " check-ins are still active. Add another that asks (%(choices)s), or stop"
+                    " the others first.",
+                    choices=_safety_choices(registry),
+                )
+            )
     schedule.active = False
     session.add(schedule)
     _audit(session, actor, "schedule.stopped", schedule)

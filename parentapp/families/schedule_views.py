@@ -48,12 +48,19 @@ def add_schedule(family_id: int, carer_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/families/<int:family_id>/schedules/<int:schedule_id>/stop", methods=["POST"])
 @clinical
-def stop_schedule(family_id: int, schedule_id: int) -> Response:
+def stop_schedule(family_id: int, schedule_id: int) -> Response | tuple[str, int]:
     """Stop asking a carer for a questionnaire (their past answers stay)."""
     session = get_session()
     family = queries.family_for_clinician(session, _me(), family_id)
-    schedule = schedules.stop_schedule(
-        session=session, actor=_me(), family=family, schedule_id=schedule_id
-    )
+    try:
+        schedule = schedules.stop_schedule(
+            session=session, actor=_me(), family=family, schedule_id=schedule_id
+        )
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        # Nothing changed: the family page again, with the reason at the top.
+        flash(error.message, "error")
+        return _family_page(family_id), 400
     flash(_("Check-ins stopped."), "success")
     return _back(family_id, schedule.carer_id)

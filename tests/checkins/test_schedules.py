@@ -16,7 +16,7 @@ from parentapp.instruments.models import ImportedDefinition
 from parentapp.instruments.registry import DEFINITIONS_DIR
 from tests.checkins.conftest import Home, carer_row
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, add_schedule
 
 
 @pytest.fixture
@@ -115,6 +115,7 @@ def test_not_validated_for_the_role_needs_the_box_ticked(
     clinician: FlaskClient, db: Session, home: Home, make: Factory, mothers_only: str
 ):
     father = carer_row(db, make.carer(home.family, CarerRole.FATHER, display_name="Imran"))
+    add_schedule(db, father, "weekly")  # he is asked about self-harm, so may be asked this too
     data = fields(father.id or 0, instrument_id=mothers_only, interval_days="7")
 
     page = clinician.get(f"/families/{home.family.id}").get_data(as_text=True)
@@ -227,3 +228,80 @@ def test_a_lead_of_the_team_may_set_schedules_too(
 
     assert response.status_code == 302
     assert schedules(db, home.carer.id or 0)["gad2"].created_by_id == lead.id
+
+
+def _stop(client: FlaskClient, home: Home, schedule: Schedule):
+    return client.post(f"/families/{home.family.id}/schedules/{schedule.id}/stop")
+
+
+def test_stopping_the_last_self_harm_check_in_while_others_stay_is_refused(
+    clinician: FlaskClient, db: Session, home: Home
+):
+    # home asks weekly, PHQ-9 (both ask about self-harm) and GAD-7 (does not).
+    first = _stop(clinician, home, home.schedules["weekly"])
+    refused = _stop(clinician, home, home.schedules["phq9"])
+
+    assert first.status_code == 302
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "only check-in that asks about self-harm" in html
+    assert "Weekly check-in" in html and "Patient Health Questionnaire (PHQ-9)" in html
+    rows = schedules(db, home.carer.id or 0)
+    assert rows["phq9"].active is True and rows["gad7"].active is True
+    assert len(audit(db, "schedule.stopped")) == 1
+
+
+def test_the_last_self_harm_check_in_stops_once_nothing_else_is_asked(
+    clinician: FlaskClient, db: Session, home: Home
+):
+    responses = [_stop(clinician, home, home.schedules[i]) for i in ("gad7", "weekly", "phq9")]
+
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert not any(row.active for row in schedules(db, home.carer.id or 0).values())
+
+
+def test_a_check_in_without_self_harm_is_refused_for_a_carer_never_asked_it(
+    clinician: FlaskClient, db: Session, home: Home, make: Factory
+):
+    father = carer_row(db, make.carer(home.family, CarerRole.FATHER, display_name="Imran"))
+    add_schedule(db, father, "gad7")  # from before this rule
+
+    refused = clinician.post(
+        url(home, father.id), data=fields(father.id or 0, instrument_id="phq2", interval_days="7")
+    )
+
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "PHQ-2 does not ask about self-harm" in html
+    assert "Add one that does first: " in html and "Weekly check-in" in html
+    assert set(schedules(db, father.id or 0)) == {"gad7"}
+
+
+def test_a_check_in_without_self_harm_is_added_once_one_that_asks_is_active(
+    clinician: FlaskClient, db: Session, home: Home, make: Factory
+):
+    father = carer_row(db, make.carer(home.family, CarerRole.FATHER, display_name="Imran"))
+    phq9 = add_schedule(db, father, "phq9")
+    clinician.post(f"/families/{home.family.id}/schedules/{phq9.id}/stop")
+    data = fields(father.id or 0, instrument_id="phq2", interval_days="7")
+
+    while_stopped = clinician.post(url(home, father.id), data=data)
+    clinician.post(
+        url(home, father.id), data=fields(father.id or 0, instrument_id="phq9", interval_days="14")
+    )
+    once_active = clinician.post(url(home, father.id), data=data)
+
+    assert while_stopped.status_code == 400
+    assert once_active.status_code == 302
+    assert schedules(db, father.id or 0)["phq2"].active is True
+
+
+def test_stopping_a_check_in_without_self_harm_is_always_allowed(
+    clinician: FlaskClient, db: Session, home: Home, make: Factory
+):
+    # A carer left (from before this rule) with two that do not ask: stopping either helps.
+    father = carer_row(db, make.carer(home.family, CarerRole.FATHER, display_name="Imran"))
+    gad7 = add_schedule(db, father, "gad7")
+    add_schedule(db, father, "phq2")
+
+    assert _stop(clinician, home, gad7).status_code == 302
