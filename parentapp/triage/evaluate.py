@@ -29,8 +29,12 @@ class Context:
     carer_role: CarerRole
     # scale id -> the carer's baseline value for this instrument (None: no baseline yet).
     baseline: Mapping[str, int | None] = field(default_factory=dict)
+    # scale id -> the carer's lowest (best) value in the deterioration rule's recent window,
+    # not counting this check-in (absent: nothing scored in the window). A carer who recovered
+    # and then relapses is measured from where they got to, not only from where they began.
+    best_recent: Mapping[str, int | None] = field(default_factory=dict)
     # Hysteresis: scales whose deterioration flag was closed and whose score has not come back
-    # below baseline + reliable change since; the deterioration rule stays quiet for them.
+    # below reference + reliable change since; the deterioration rule stays quiet for them.
     deterioration_held: frozenset[str] = frozenset()
     # The carer's free-text note (never copied into evidence) and the language they wrote in.
     note: str | None = None
@@ -150,21 +154,36 @@ def _scale_at_cutoff(rule: Rule, ctx: Context) -> list[FlagDecision]:
     return decisions
 
 
+def deterioration_reference(
+    baseline: int | None, best_recent: int | None
+) -> tuple[str, int] | None:
+    """Which of the carer's own scores a rise is measured from, and its value: the lower of the
+    first score (baseline) and the best recent one; the baseline when they are equal."""
+    if baseline is not None and (best_recent is None or baseline <= best_recent):
+        return ("baseline", baseline)
+    if best_recent is not None:
+        return ("best_recent", best_recent)
+    return None
+
+
 def _rise_from_baseline(rule: Rule, ctx: Context) -> list[FlagDecision]:
     assert rule.category is not None
     decisions = []
     for scale in ctx.definition.scales:
         score = ctx.scores.get(scale.id)
         baseline = ctx.baseline.get(scale.id)
+        best_recent = ctx.best_recent.get(scale.id)
+        reference = deterioration_reference(baseline, best_recent)
         if (
             scale.reliable_change is None
             or score is None
             or score.value is None
-            or baseline is None
+            or reference is None
             or scale.id in ctx.deterioration_held
         ):
             continue
-        change = score.value - baseline
+        reference_name, reference_value = reference
+        change = score.value - reference_value
         if change < scale.reliable_change:
             continue
         evidence = {
@@ -173,6 +192,8 @@ def _rise_from_baseline(rule: Rule, ctx: Context) -> list[FlagDecision]:
                 scale.id: {
                     "value": score.value,
                     "baseline": baseline,
+                    "best_recent": best_recent,
+                    "reference": reference_name,
                     "change": change,
                     "reliable_change": scale.reliable_change,
                 }

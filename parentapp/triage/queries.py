@@ -1,18 +1,22 @@
 """Reads the flag rules need: a carer's baseline, hysteresis state, live and recent flags."""
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.checkins.models import CheckIn, Schedule
+from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family
 from parentapp.instruments.answers import Answers
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.teams.models import Team
-from parentapp.triage.evaluate import Context
+from parentapp.triage.evaluate import Context, deterioration_reference
 from parentapp.triage.models import Category, Flag, FlagEvent, FlagState
+from parentapp.triage.rules import RELIABLE_DETERIORATION
 
 # Events that mean a rule fired on a check-in (as opposed to a clinician acting on the flag).
 # "reopened": a new urgent answer on an acknowledged flag, which needs acknowledging again.
@@ -34,10 +38,14 @@ def _checkins(session: Session, carer_id: int, instrument_id: str) -> Sequence[C
     ).all()
 
 
-def _value(checkin: CheckIn, scale_id: str) -> int | None:
-    score = (checkin.scores or {}).get(scale_id)
+def _score_value(scores: Mapping[str, Any] | None, scale_id: str) -> int | None:
+    score = (scores or {}).get(scale_id)
     value = score.get("value") if isinstance(score, Mapping) else None
     return int(value) if value is not None else None
+
+
+def _value(checkin: CheckIn, scale_id: str) -> int | None:
+    return _score_value(checkin.scores, scale_id)
 
 
 def _baselines(checkins: Sequence[CheckIn]) -> dict[str, int | None]:
@@ -58,18 +66,84 @@ def baseline_scores(session: Session, carer_id: int, instrument_id: str) -> dict
     return _baselines(_checkins(session, carer_id, instrument_id))
 
 
+# Check-ins read per query while looking for a first score: nearly always the first page holds
+# it, so the rest of a long history is never loaded and decoded.
+_BASELINE_PAGE = 8
+
+
+def _first_scores(
+    session: Session, carer_id: int, instrument_id: str, scale_ids: frozenset[str]
+) -> dict[str, int | None]:
+    """As ``baseline_scores``, reading oldest first (on the carer/instrument/time index) and
+    stopping once each of ``scale_ids`` has a value."""
+    baseline: dict[str, int | None] = {}
+    offset = 0
+    while True:
+        page = session.exec(
+            select(CheckIn.scores)
+            .where(CheckIn.carer_id == carer_id, CheckIn.instrument_id == instrument_id)
+            .order_by(col(CheckIn.submitted_at), col(CheckIn.id))
+            .offset(offset)
+            .limit(_BASELINE_PAGE)
+        ).all()
+        for scores in page:
+            for scale_id in scores or {}:
+                if baseline.get(scale_id) is None:
+                    baseline[scale_id] = _score_value(scores, scale_id)
+        done = all(baseline.get(scale_id) is not None for scale_id in scale_ids)
+        if done or len(page) < _BASELINE_PAGE:
+            return baseline
+        offset += _BASELINE_PAGE
+
+
+def best_recent_scores(
+    session: Session, carer_id: int, instrument_id: str, *, since: datetime
+) -> dict[str, int | None]:
+    """scale id -> the carer's lowest scored value on this instrument since ``since`` (absent:
+    nothing scored then). Only the window's check-ins are read."""
+    rows = session.exec(
+        select(CheckIn.scores).where(
+            CheckIn.carer_id == carer_id,
+            CheckIn.instrument_id == instrument_id,
+            col(CheckIn.submitted_at) >= since,
+        )
+    ).all()
+    best: dict[str, int | None] = {}
+    for scores in rows:
+        for scale_id in scores or {}:
+            value = _score_value(scores, scale_id)
+            current = best.get(scale_id)
+            if value is not None and (current is None or value < current):
+                best[scale_id] = value
+    return best
+
+
+def _references(
+    baseline: Mapping[str, int | None], best_recent: Mapping[str, int | None]
+) -> dict[str, int]:
+    """scale id -> the value a rise is measured from, as the deterioration rule measures it."""
+    found = {}
+    for scale_id in {*baseline, *best_recent}:
+        reference = deterioration_reference(baseline.get(scale_id), best_recent.get(scale_id))
+        if reference is not None:
+            found[scale_id] = reference[1]
+    return found
+
+
 def deterioration_held(
     session: Session,
     carer_id: int,
     definition: Definition,
     baseline: Mapping[str, int | None],
-    checkins: Sequence[CheckIn] | None = None,
+    best_recent: Mapping[str, int | None] | None = None,
 ) -> frozenset[str]:
     """Scales on which the deterioration rule must stay quiet (hysteresis).
 
     A scale is held from a check-in that triggered a deterioration flag which has since been
-    closed, until a later check-in scores below baseline + reliable change. While the flag is
-    still live nothing is held: a new trigger updates it (de-duplication does the rest).
+    closed, until a later check-in scores below reference + reliable change, the reference being
+    the one the rule uses now (the lower of baseline and best recent score). While the flag is
+    still live nothing is held: a new trigger updates it (de-duplication does the rest). Only the
+    check-ins from the latest trigger on are read: the state restarts at each trigger.
     """
     flags = session.exec(
         select(Flag).where(Flag.carer_id == carer_id, Flag.category == Category.DETERIORATION)
@@ -85,20 +159,37 @@ def deterioration_held(
             )
         ).all()
     )
-    history = checkins if checkins is not None else _checkins(session, carer_id, definition.id)
+    latest = session.exec(
+        select(CheckIn.submitted_at)
+        .where(col(CheckIn.id).in_(triggers), CheckIn.instrument_id == definition.id)
+        .order_by(col(CheckIn.submitted_at).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return frozenset()  # no deterioration flag ever came from this instrument
+    history = session.exec(
+        select(CheckIn.id, CheckIn.scores)
+        .where(
+            CheckIn.carer_id == carer_id,
+            CheckIn.instrument_id == definition.id,
+            col(CheckIn.submitted_at) >= latest,
+        )
+        .order_by(col(CheckIn.submitted_at), col(CheckIn.id))
+    ).all()
+    references = _references(baseline, best_recent or {})
     held = set()
     for scale in definition.scales:
-        base = baseline.get(scale.id)
-        if scale.reliable_change is None or base is None:
+        reference = references.get(scale.id)
+        if scale.reliable_change is None or reference is None:
             continue
         on_hold = False
-        for checkin in history:
-            value = _value(checkin, scale.id)
+        for checkin_id, scores in history:
+            value = _score_value(scores, scale.id)
             if value is None:
                 continue
-            if checkin.id in triggers and value - base >= scale.reliable_change:
+            if checkin_id in triggers and value - reference >= scale.reliable_change:
                 on_hold = True
-            elif value - base < scale.reliable_change:
+            elif value - reference < scale.reliable_change:
                 on_hold = False
         if on_hold:
             held.add(scale.id)
@@ -114,22 +205,36 @@ def checkin_context(
     scores: Mapping[str, ScaleScore],
     note: str | None = None,
     locale: str = "en",
+    now: datetime | None = None,
 ) -> Context:
     """What the rules need to judge a check-in of ``definition`` by ``carer``.
 
-    Call it before the new check-in is stored (its baseline is then the earlier check-ins);
-    called after, a first check-in would be its own baseline, which changes no decision.
+    Call it before the new check-in is stored (its baseline and best recent score are then the
+    earlier check-ins); called after, a first check-in would be its own baseline, which changes
+    no decision. ``now``: when the check-in is judged (the recent window ends there).
     """
     assert carer.id is not None
-    history = _checkins(session, carer.id, definition.id)
-    baseline = _baselines(history)
+    scale_ids = frozenset(scale.id for scale in definition.scales)
+    baseline = _first_scores(session, carer.id, definition.id, scale_ids)
+    window = RELIABLE_DETERIORATION.recent_window_days
+    best_recent = (
+        best_recent_scores(
+            session,
+            carer.id,
+            definition.id,
+            since=(now or utcnow()) - timedelta(days=window),
+        )
+        if window is not None
+        else {}
+    )
     return Context(
         definition=definition,
         answers=answers,
         scores=scores,
         carer_role=CarerRole(carer.carer_role),
         baseline=baseline,
-        deterioration_held=deterioration_held(session, carer.id, definition, baseline, history),
+        best_recent=best_recent,
+        deterioration_held=deterioration_held(session, carer.id, definition, baseline, best_recent),
         note=note,
         locale=locale,
     )

@@ -57,6 +57,9 @@ class Rule:
     minimum: int = 1
     # NOTE_PHRASES: the phrase categories (triage/phrases.PhraseCategory) that meet the rule.
     phrases: frozenset[str] = frozenset()
+    # RISE_FROM_BASELINE: the rise is also measured from the carer's best score in this many
+    # days before the check-in (None: from the first score only).
+    recent_window_days: int | None = None
 
 
 SELF_HARM_ANY = Rule(
@@ -111,15 +114,27 @@ RELIABLE_DETERIORATION = Rule(
     severity=Severity.CONCERN,
     category=Category.DETERIORATION,
     safeguarding=False,
-    reason=N_("A rise from this carer's own baseline larger than measurement error."),
+    reason=N_(
+        "A rise from this carer's own baseline, or from their best recent score, larger than "
+        "measurement error."
+    ),
     source=(
         "Reliable change per scale in the definition (PHQ-9 5 points, Löwe 2004; GAD-7 "
         "4 points, Toussaint 2020 and the NHS Talking Therapies rule; research/clinical-facts.md "
-        "§3.1). Baseline: the carer's first scored check-in of that instrument, so a slow drift "
-        "cannot move the reference point. Hysteresis: after a deterioration flag for a scale is "
-        "closed, the rule stays quiet for that scale until a check-in scores below baseline + "
-        "reliable change again; a live flag is updated rather than duplicated."
+        "§3.1). Reference: the lower of the carer's first scored check-in of that instrument "
+        "(so a slow drift cannot move the reference point up) and their best (lowest) score in "
+        "the 84 days (12 weeks) before this check-in, not counting it: the reliable change index "
+        "judges change between two of a person's own scores (Jacobson & Truax 1991), so a carer "
+        "who recovered and then relapses by more than measurement error is flagged even while "
+        "still below their first score. 12 weeks is this project's choice, pending sign-off by "
+        "the Clinical Safety Officer: it holds several check-ins at any schedule (12 weekly, "
+        "6 fortnightly PHQ-9s, each recalling 2 weeks), while a good week long ago no longer "
+        "makes each later score a relapse. "
+        "Hysteresis: after a deterioration flag for a scale is closed, the rule stays quiet for "
+        "that scale until a check-in scores below reference + reliable change again; a live "
+        "flag is updated rather than duplicated."
     ),
+    recent_window_days=84,
 )
 
 CONTACT_REQUESTED = Rule(

@@ -235,9 +235,64 @@ def test_reliable_deterioration_from_own_baseline(instrument, rise, flagged):
         assert evidence == {
             "value": baseline + rise,
             "baseline": baseline,
+            "best_recent": None,
+            "reference": "baseline",
             "change": rise,
             "reliable_change": defn.scales[0].reliable_change,
         }
+
+
+@pytest.mark.parametrize(
+    ("instrument", "first", "best", "value", "flagged"),
+    [
+        # Recovered from 14 to 3, then relapsing: measured from 3 (PHQ-9 reliable change 5).
+        ("phq9", 14, 3, 7, False),
+        ("phq9", 14, 3, 8, True),
+        ("phq9", 14, 3, 9, True),
+        # GAD-7: from 12 down to 2, reliable change 4.
+        ("gad7", 12, 2, 5, False),
+        ("gad7", 12, 2, 6, True),
+        ("gad7", 12, 2, 7, True),
+    ],
+)
+def test_reliable_deterioration_from_the_best_recent_score(instrument, first, best, value, flagged):
+    defn = builtin(instrument)
+    ctx = context(
+        defn,
+        answers_totalling(defn, value),
+        baseline={"total": first},
+        best_recent={"total": best},
+    )
+    decisions = _by_rule(evaluate(ctx), "reliable-deterioration")
+    assert len(decisions) == int(flagged)
+    if flagged:
+        assert decisions[0].evidence["scores"]["total"] == {
+            "value": value,
+            "baseline": first,
+            "best_recent": best,
+            "reference": "best_recent",
+            "change": value - best,
+            "reliable_change": defn.scales[0].reliable_change,
+        }
+
+
+def test_a_best_recent_score_above_the_baseline_leaves_the_baseline_the_reference():
+    defn = builtin("phq9")
+    ctx = context(defn, answers_totalling(defn, 7), baseline={"total": 2}, best_recent={"total": 6})
+    [decision] = _by_rule(evaluate(ctx), "reliable-deterioration")
+    evidence = decision.evidence["scores"]["total"]
+    assert (evidence["reference"], evidence["change"]) == ("baseline", 5)
+    # Equal scores: the first one is named.
+    ctx = context(defn, answers_totalling(defn, 7), baseline={"total": 2}, best_recent={"total": 2})
+    [decision] = _by_rule(evaluate(ctx), "reliable-deterioration")
+    assert decision.evidence["scores"]["total"]["reference"] == "baseline"
+
+
+def test_the_recent_window_is_data_on_the_rule_with_its_reason():
+    rule = rule_by_id("reliable-deterioration")
+    assert rule is not None
+    assert rule.recent_window_days == 84
+    assert "12 weeks" in rule.source and "best" in rule.source
 
 
 def test_no_baseline_no_deterioration():

@@ -302,6 +302,62 @@ def test_deterioration_hysteresis_after_a_closed_flag(db, world):
     assert [f.state for f in flags] == ["closed", "open"]
 
 
+@pytest.mark.parametrize(("relapse", "flagged"), [(7, False), (8, True), (9, True)])
+def test_a_carer_who_recovered_and_relapses_is_flagged(db, world, relapse, flagged):
+    _, _, family, carer = world
+    phq9 = builtin("phq9")
+    start = utcnow() - timedelta(days=60)
+    assert _submit(db, carer, family, phq9, 14, start) == {"mood"}  # the baseline
+    assert _submit(db, carer, family, phq9, 3, start + timedelta(days=28)) == set()  # recovered
+
+    found = _submit(db, carer, family, phq9, relapse, start + timedelta(days=56))
+
+    assert ("deterioration" in found) is flagged
+    if flagged:
+        [flag] = [f for f in _flags(db, carer) if f.category == "deterioration"]
+        evidence = flag.evidence["scores"]["total"]
+        assert (evidence["reference"], evidence["best_recent"], evidence["baseline"]) == (
+            "best_recent",
+            3,
+            14,
+        )
+        assert evidence["change"] == relapse - 3
+
+
+@pytest.mark.parametrize(("days_ago", "flagged"), [(83, True), (85, False)])
+def test_the_best_score_counts_only_within_the_recent_window(db, world, days_ago, flagged):
+    _, _, family, carer = world
+    phq9 = builtin("phq9")
+    now = utcnow()
+    store_checkin(db, carer, phq9, answers_totalling(phq9, 14), at=now - timedelta(days=200))
+    store_checkin(db, carer, phq9, answers_totalling(phq9, 3), at=now - timedelta(days=days_ago))
+
+    found = _submit(db, carer, family, phq9, 8, now)
+
+    assert ("deterioration" in found) is flagged
+
+
+def test_hysteresis_uses_the_best_recent_reference(db, world):
+    _, _, family, carer = world
+    phq9 = builtin("phq9")
+    start = utcnow() - timedelta(days=70)
+    day = iter(range(0, 70, 7))
+
+    def submit(total: int) -> set[str]:
+        return _submit(db, carer, family, phq9, total, start + timedelta(days=next(day)))
+
+    assert submit(14) == {"mood"}
+    assert submit(3) == set()
+    assert submit(8) == {"deterioration"}  # +5 from the best recent score
+    [flag] = [f for f in _flags(db, carer) if f.category == "deterioration"]
+    _close(db, flag)
+    assert submit(9) == set()  # still +6 from 3 after the close: held
+    assert submit(7) == set()  # +4: below reference + 5, released
+    assert submit(8) == {"deterioration"}  # risen again: a new flag
+    flags = [f for f in _flags(db, carer) if f.category == "deterioration"]
+    assert [f.state for f in flags] == ["closed", "open"]
+
+
 def test_a_flag_from_another_instrument_does_not_hold_this_one(db, world):
     _, _, family, carer = world
     phq9, gad7 = builtin("phq9"), builtin("gad7")
