@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp, format_when
+from parentapp.checkins.followups import offered
 from parentapp.checkins.forms import CheckInForm, checkin_form, field_name
 from parentapp.checkins.services import (
     AnswerError,
@@ -153,9 +154,12 @@ def done(checkin_id: int) -> str:
     team = queries.team_of(session, carer)
     now = utcnow()
     seen = when_seen(team, now)
+    # A positive short screen offers its full questionnaire straight away.
+    follow_up = offered(session, carer, checkin)
     if queries.raised_urgent_flag(session, checkin.id or 0):
         return render_template(
             "checkins/safety.html",
+            follow_up=follow_up,
             contacts=contacts_for_carers(session, team.id or 0),
             seen=seen,
             seen_at=format_when(seen.at),
@@ -167,6 +171,7 @@ def done(checkin_id: int) -> str:
     ]
     return render_template(
         "checkins/done.html",
+        follow_up=follow_up,
         checkin=checkin,
         next_due=upcoming[0].next_due_at if upcoming else None,
         seen=seen,

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from parentapp.checkins.followups import schedule_follow_up
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
@@ -228,6 +229,9 @@ def submit_checkin(
             checkin=checkin,
             decisions=decisions,
             now=now,
+        )
+        schedule_follow_up(
+            session=session, carer=carer, definition=definition, scores=scores, now=now
         )
         session.commit()
     except IntegrityError:
