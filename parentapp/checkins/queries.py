@@ -14,6 +14,7 @@ from parentapp.families.models import Carer, CarerRole, Family
 from parentapp.instruments.registry import Registry, UnknownInstrumentError, load_registry
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
+from parentapp.instruments.scoring import has_urgent_answer
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag, FlagEvent, Severity
 from parentapp.triage.queries import TRIGGER_EVENTS
@@ -105,10 +106,16 @@ class InstrumentHistory:
     scale_title: str | None
     max_value: int | None
     checkins: list[CheckIn] = field(default_factory=list)
+    # Check-ins with an urgent safety answer: their band is not shown (a "few difficulties"
+    # beside thoughts of self-harm would read as reassurance).
+    urgent_ids: set[int] = field(default_factory=set)
 
     def score(self, checkin: CheckIn) -> ScaleScore | None:
         data = (checkin.scores or {}).get(self.scale_id or "")
         return ScaleScore.from_json(data) if isinstance(data, dict) else None
+
+    def is_urgent(self, checkin: CheckIn) -> bool:
+        return checkin.id in self.urgent_ids
 
     @property
     def points(self) -> list[tuple[datetime, int]]:
@@ -142,7 +149,22 @@ def by_instrument(session: Session, checkins: Sequence[CheckIn]) -> list[Instrum
                 max_value=scale_maximum(definition, scale.id) if definition and scale else None,
             )
         group.checkins.append(checkin)
+        if urgent_answer(registry, checkin):
+            group.urgent_ids.add(checkin.id or 0)
     return sorted(groups.values(), key=lambda g: g.title)
+
+
+def urgent_answer(registry: Registry, checkin: CheckIn) -> bool:
+    """Whether the check-in holds an urgent safety answer, judged by the version it was
+    answered on (the latest one if that version is no longer known)."""
+    try:
+        definition = registry.get(checkin.instrument_id, checkin.instrument_version)
+    except UnknownInstrumentError:
+        found = _definition(registry, checkin.instrument_id)
+        if found is None:
+            return False
+        definition = found
+    return has_urgent_answer(definition, checkin.answers or {})
 
 
 @dataclass(frozen=True)

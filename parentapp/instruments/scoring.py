@@ -38,6 +38,24 @@ def item_value(defn: Definition, link_id: str, code: str) -> int:
     return weight
 
 
+def has_urgent_answer(defn: Definition, answers: Answers) -> bool:
+    """Whether any self-harm or harm-to-baby item is answered above zero (or with a code the
+    definition does not know: on a safety item that is treated as worrying, as the urgent rules
+    treat it). A band beside such a check-in must not read as reassurance."""
+    for item in defn.items:
+        if not item.is_safety or item.type != ItemType.CHOICE:
+            continue
+        code = answer_of(answers, item.link_id)
+        if code is None:
+            continue
+        try:
+            if item_value(defn, item.link_id, code) > 0:
+                return True
+        except ValueError:
+            return True
+    return False
+
+
 def round_half_up(value: Fraction) -> int:
     """Round to the nearest whole number, halves upwards (not Python's round-half-to-even)."""
     return math.floor(value + Fraction(1, 2))

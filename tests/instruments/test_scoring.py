@@ -262,3 +262,44 @@ def test_score_json_round_trip() -> None:
 
     result = score(defn("phq9"), all_answers("phq9", "2"))["total"]
     assert ScaleScore.from_json(result.as_json()) == result
+
+
+# --- urgent safety answers (no reassuring band beside them) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "answers", "urgent"),
+    [
+        ("weekly", {"self_harm": "0", "harm_to_baby": "0"}, False),
+        ("weekly", {"self_harm": "1", "harm_to_baby": "0"}, True),
+        ("weekly", {"self_harm": "0", "harm_to_baby": "1"}, True),
+        ("weekly", {"self_harm": "3"}, True),
+        ("weekly", {"self_harm": "9"}, True),  # unknown code on a safety item: worrying
+        ("weekly", {"mood": "3", "worry": "3"}, False),  # high scores alone are not urgent
+        ("phq9", {"q9": "0", "q1": "3"}, False),
+        ("phq9", {"q9": "1"}, True),
+        ("gad7", {"q1": "3"}, False),  # no safety item
+        ("weekly", {}, False),
+    ],
+)
+def test_has_urgent_answer(instrument_id: str, answers: dict[str, str], urgent: bool) -> None:
+    from parentapp.instruments.scoring import has_urgent_answer
+
+    assert has_urgent_answer(defn(instrument_id), answers) is urgent
+
+
+def test_a_reverse_scored_safety_item_is_judged_by_its_scored_value() -> None:
+    from parentapp.instruments.scoring import has_urgent_answer
+
+    data_defn = definition(scale={"reverse": ["i1"]})
+    tagged = data_defn.model_copy(
+        update={
+            "items": (
+                data_defn.items[0].model_copy(update={"tags": ("self_harm",)}),
+                *data_defn.items[1:],
+            )
+        }
+    )
+    # Reversed: the highest weight (3) scores 0, the lowest (0) scores 3.
+    assert has_urgent_answer(tagged, {"i1": "3"}) is False
+    assert has_urgent_answer(tagged, {"i1": "0"}) is True
