@@ -264,7 +264,7 @@ def test_history_draws_a_chart_and_lists_each_check_in(carer: FlaskClient, db: S
     assert table.index("27 out of 27") < table.index("9 out of 27") < table.index("0 out of 27")
     # Item 9 above "not at all" on the two higher ones: no band beside them (test_urgent_bands).
     assert table.count("See the answer about your safety") == 2
-    assert "None–minimal" in table and "Severe" not in table and "Mild" not in table
+    assert "None\N{EN DASH}minimal" in table and "Severe" not in table and "Mild" not in table
 
 
 def test_history_is_only_the_carers_own(
