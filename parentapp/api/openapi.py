@@ -34,7 +34,9 @@ RESPONSES: dict[str, Schema] = {
         error_schema("forbidden", "consent_required"),
     ),
     "NotFound": respond(
-        "No such thing, or not one of the carer's scheduled instruments.",
+        "No such thing, or not one of the carer's scheduled instruments. A check-in is "
+        "accepted for a schedule stopped after the instrument was loaded (the carer's own "
+        "most recent one); an instrument the carer was never asked is refused.",
         error_schema("not_found"),
     ),
     "PayloadTooLarge": respond(
@@ -44,9 +46,16 @@ RESPONSES: dict[str, Schema] = {
         "The body is not sent as application/json.", error_schema("unsupported_media_type")
     ),
     "Unprocessable": respond(
-        "Well-formed but refused: answers that fail validation (nothing stored), or an "
-        "Idempotency-Key already used for a different check-in.",
-        {"oneOf": [ref("AnswersError"), error_schema("idempotency_mismatch")]},
+        "Well-formed but refused, nothing stored: answers that fail validation, an "
+        "instrument_version that never existed (unknown_version), or an Idempotency-Key "
+        "already used for a different check-in.",
+        {
+            "oneOf": [
+                ref("AnswersError"),
+                error_schema("idempotency_mismatch"),
+                error_schema("unknown_version"),
+            ]
+        },
     ),
     "TooManyRequests": respond(
         "Too many check-ins from this user in the last hour.",
@@ -116,7 +125,13 @@ PATHS: dict[str, Any] = {
                 }
             ],
             "responses": _responses(
-                {"200": respond("The latest version of the instrument.", ref("Instrument"))},
+                {
+                    "200": respond(
+                        "The latest version of the instrument; send its version back as the "
+                        "check-in's instrument_version.",
+                        ref("Instrument"),
+                    )
+                },
                 "401",
                 "403",
                 "404",

@@ -34,6 +34,9 @@ class CheckinRequest(BaseModel):
     # link_id -> option code, "true"/"false", or free text; null or "" leaves an item unanswered.
     answers: dict[LinkId, str | None] = Field(max_length=MAX_ANSWERS)
     infant_id: int | None = None
+    # The version the phone was given with the instrument; absent: the latest. Answers that
+    # waited offline are read on it even if a new version shipped meanwhile.
+    instrument_version: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 def idempotency_key(request: Request) -> str:

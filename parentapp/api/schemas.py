@@ -57,6 +57,11 @@ SCHEMAS: dict[str, Schema] = {
         {
             "user": obj(
                 {
+                    "id": {
+                        "type": "integer",
+                        "description": "The account's id: a phone's outbox keeps it with each "
+                        "queued check-in and sends only those of the account logged in.",
+                    },
                     "display_name": STRING,
                     "role": {"enum": ["carer", "clinician", "lead", "admin"]},
                     "locale": STRING,
@@ -143,8 +148,18 @@ SCHEMAS: dict[str, Schema] = {
                 "null or an empty string leaves an item unanswered.",
             },
             "infant_id": nullable({"type": "integer"}),
+            "instrument_version": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 32,
+                "description": "The version the instrument was given in (GET /instruments/{id} "
+                "answers it as version). The answers are validated against, stored with and "
+                "judged on it, even if a newer version shipped or the schedule was stopped since. "
+                "Absent: the latest version. A version that never existed is refused (422 "
+                "unknown_version).",
+            },
         },
-        optional=("infant_id",),
+        optional=("infant_id", "instrument_version"),
     ),
     "CrisisContact": obj(
         {

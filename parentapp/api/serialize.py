@@ -32,11 +32,11 @@ def _text(value: str | None) -> str | None:
     return _(value) if value else value
 
 
-def due_items(items: Sequence[DueItem], versions: dict[str, str]) -> list[dict[str, Any]]:
+def due_items(items: Sequence[DueItem]) -> list[dict[str, Any]]:
     return [
         {
             "instrument_id": item.schedule.instrument_id,
-            "version": versions[item.schedule.instrument_id],
+            "version": item.version,
             "title": _(item.title),
             "next_due_at": iso(item.next_due_at),
             "is_due": item.is_due,

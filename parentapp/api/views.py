@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Response, g, jsonify, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -12,15 +13,21 @@ from parentapp.api.auth import carer_required, checkin_limit, login_required, us
 from parentapp.api.blueprint import bp
 from parentapp.api.errors import ApiError
 from parentapp.api.openapi import document
+from parentapp.audit.services import record_denied
 from parentapp.checkins import services
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.checkins.queries import due_checkins, raised_urgent_flag, team_of
+from parentapp.checkins.queries import (
+    UnknownVersion,
+    answerable,
+    due_checkins,
+    raised_urgent_flag,
+    team_of,
+)
 from parentapp.db import get_session, utcnow
 from parentapp.errors import NotFoundError
 from parentapp.extensions import limiter
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of
-from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.hours import of_team
 
@@ -38,6 +45,8 @@ def session_info() -> Response:
     return jsonify(
         {
             "user": {
+                # The outbox on the phone sends only the answers saved under this id.
+                "id": current_user.id,
                 "display_name": current_user.display_name,
                 "role": current_user.role,
                 "locale": str(get_locale()),
@@ -51,13 +60,8 @@ def session_info() -> Response:
 @carer_required
 def due() -> Response:
     """The carer's scheduled instruments, what is due now first."""
-    db = get_session()
-    items = due_checkins(db, g.carer, utcnow())
-    registry = load_registry(db)
-    versions = {
-        i.schedule.instrument_id: registry.get(i.schedule.instrument_id).version for i in items
-    }
-    return jsonify({"items": serialize.due_items(items, versions)})
+    items = due_checkins(get_session(), g.carer, utcnow())
+    return jsonify({"items": serialize.due_items(items)})
 
 
 @bp.get("/instruments/<instrument_id>", endpoint="instrument")
@@ -67,18 +71,12 @@ def instrument(instrument_id: str) -> Response:
     db = get_session()
     carer: Carer = g.carer
     # Only what this carer is asked: the API must not reveal which instruments a team uses.
-    schedule = services.active_schedule(db, carer.id or 0, instrument_id)
-    if schedule is None:
-        raise NotFoundError("instrument")
-    try:
-        definition = load_registry(db).get(instrument_id)
-    except UnknownInstrumentError as error:
-        raise NotFoundError("instrument") from error
+    asked = answerable(db, carer_id=carer.id or 0, instrument_id=instrument_id)
     return jsonify(
         serialize.instrument(
-            definition,
+            asked.definition,
             locale=str(get_locale()),
-            schedule=schedule,
+            schedule=asked.schedule,
             infants=infants_of(db, carer.family_id),
         )
     )
@@ -101,7 +99,18 @@ def submit() -> tuple[Response, int]:
             infant_id=body.infant_id,
             locale=str(get_locale()),
             idempotency_key=key,
+            instrument_version=body.instrument_version,
         )
+    except NotFoundError as error:
+        # Audited like any refused access, but told plainly: a phone shows this to the carer.
+        record_denied(reason="not-found")
+        raise ApiError(
+            404,
+            "not_found",
+            _("You have not been asked to answer this questionnaire. Nothing was saved."),
+        ) from error
+    except UnknownVersion as error:
+        raise ApiError(422, "unknown_version", error.message) from error
     except services.AnswerError as error:
         raise ApiError(422, "invalid_answers", error.message, errors=error.errors) from error
     except services.IdempotencyMismatch as error:
@@ -113,6 +122,8 @@ def _checkin_body(checkin: CheckIn, carer: Carer) -> dict[str, Any]:
     db = get_session()
     team = team_of(db, carer)
     schedule = db.get(Schedule, checkin.schedule_id) if checkin.schedule_id else None
+    if schedule is not None and not schedule.active:
+        schedule = None  # answers for a stopped schedule: nothing more is due
     urgent = raised_urgent_flag(db, checkin.id or 0)
     body = serialize.checkin(
         checkin,

@@ -1,33 +1,33 @@
 """Carer pages: answering a check-in, and what they see straight after."""
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from babel import Locale
 from babel.lists import format_list
-from flask import g, redirect, render_template, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp, format_when
 from parentapp.checkins.followups import offered
-from parentapp.checkins.forms import CheckInForm, checkin_form, field_name
+from parentapp.checkins.forms import VERSION_FIELD, CheckInForm, checkin_form, field_name
+from parentapp.checkins.queries import UnknownVersion
 from parentapp.checkins.services import (
     AnswerError,
     IdempotencyMismatch,
-    active_schedule,
     needs_infant_choice,
     submit_checkin,
 )
 from parentapp.db import get_session, utcnow
-from parentapp.errors import NotFoundError
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of
-from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.schema import Definition, LicenceStatus, Tag
 from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.forms import WEEKDAY_LABELS
@@ -36,14 +36,31 @@ from parentapp.teams.models import Team
 from parentapp.triage.evaluate import worrying
 
 
-def _definition(carer: Carer, instrument_id: str) -> Definition:
+def _definition(carer: Carer, instrument_id: str) -> tuple[Definition, UnknownVersion | None]:
+    """The definition the page shows, and why the version sent back was refused (if it was).
+
+    A page is only offered for an active schedule, in the latest version. Answers sent back
+    are read on the version their page was given, even if the schedule was stopped or a new
+    version shipped meanwhile; a version that never existed is refused (with the latest
+    version's form, answers kept, to check and send again).
+    """
     session = get_session()
-    if active_schedule(session, carer.id or 0, instrument_id) is None:
-        raise NotFoundError("schedule")
+    if request.method != "POST":
+        return queries.answerable(
+            session, carer_id=carer.id or 0, instrument_id=instrument_id
+        ).definition, None
+    ask = functools.partial(
+        queries.answerable, session, carer_id=carer.id or 0, instrument_id=instrument_id
+    )
     try:
-        return load_registry(session).get(instrument_id)
-    except UnknownInstrumentError as error:
-        raise NotFoundError("instrument") from error
+        return ask(version=_sent_version(), stopped_too=True).definition, None
+    except UnknownVersion as error:
+        return ask(stopped_too=True).definition, error
+
+
+def _sent_version() -> str | None:
+    value = request.form.get(VERSION_FIELD, "")
+    return value if value.strip() else None
 
 
 def _form(definition: Definition, carer: Carer) -> CheckInForm:
@@ -51,6 +68,8 @@ def _form(definition: Definition, carer: Carer) -> CheckInForm:
     form = checkin_form(definition, infants if needs_infant_choice(definition, infants) else None)
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
+    if not form.instrument_version.data:
+        form.instrument_version.data = definition.version
     return form
 
 
@@ -59,9 +78,14 @@ def _form(definition: Definition, carer: Carer) -> CheckInForm:
 def take(instrument_id: str) -> Response | str | tuple[str, int]:
     """The whole questionnaire on one page; only instruments scheduled for this carer."""
     carer: Carer = g.carer
-    definition = _definition(carer, instrument_id)
+    definition, refused = _definition(carer, instrument_id)
     form = _form(definition, carer)
-    if form.validate_on_submit():
+    if refused is not None:
+        # Nothing sent; the page now carries the version it shows, so a resend can succeed.
+        form.validate()
+        form.form_errors.append(refused.message)
+        form.instrument_version.data = definition.version
+    elif form.validate_on_submit():
         try:
             result = submit_checkin(
                 session=get_session(),
@@ -71,6 +95,7 @@ def take(instrument_id: str) -> Response | str | tuple[str, int]:
                 infant_id=form.chosen_infant(),
                 locale=str(get_locale()),
                 idempotency_key=form.submission_key.data or None,
+                instrument_version=_sent_version(),
             )
         except AnswerError as error:
             form.show_errors(error.errors)
@@ -89,6 +114,9 @@ def take(instrument_id: str) -> Response | str | tuple[str, int]:
         # page itself shows the crisis numbers at once for these answers (not sensitive).
         contacts=contacts_for_carers(session, queries.team_of(session, carer).id or 0),
         alarming=alarming_answers(definition),
+        # The outbox records whose answers it keeps, so only their owner's session sends them
+        # (a shared phone); the account id only, nothing that names the person.
+        user_id=current_user.id,
         # Answers sent back to be fixed raised no flag: a worrying one (or worrying words in
         # a note that is too long) shows where to get help now, not after the fix.
         crisis_now=form.is_submitted() and worrying(definition, form.answers()),

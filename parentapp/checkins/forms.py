@@ -30,6 +30,7 @@ from parentapp.instruments.answers import enabled_items
 from parentapp.instruments.schema import Definition, Item, ItemType
 
 INTERVAL_BOUNDS = (1, 28)
+VERSION_FIELD = "instrument_version"
 
 
 class DisplayField(Field):
@@ -50,6 +51,9 @@ class CheckInForm(Form):
     definition: Definition
     # A key per page load: a double tap or a resent form stores the check-in once.
     submission_key = HiddenField(validators=[Optional(), Length(max=64)])
+    # The definition version the page showed: the answers are read on it, even if a new
+    # version shipped (or the schedule stopped) before they were sent.
+    instrument_version = HiddenField(validators=[Optional(), Length(max=32)])
 
     def item_fields(self) -> list[tuple[Item, Field]]:
         return [

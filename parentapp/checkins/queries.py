@@ -5,13 +5,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.errors import NotFoundError
+from parentapp.errors import DomainError, NotFoundError
 from parentapp.families.models import Carer, CarerRole, Family
-from parentapp.instruments.registry import Registry, UnknownInstrumentError, load_registry
+from parentapp.instruments.registry import (
+    Registry,
+    UnknownInstrumentError,
+    UnknownVersionError,
+    load_registry,
+)
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import has_urgent_answer
@@ -27,6 +33,66 @@ class DueItem:
     next_due_at: datetime
     is_due: bool
     missed: int
+    # The version a phone that loads the instrument now is given (and sends back with answers).
+    version: str
+
+
+class UnknownVersion(DomainError):
+    """The answers name a version of the instrument that never existed; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Answerable:
+    """An instrument as one carer answers it: their schedule and the version to answer on."""
+
+    schedule: Schedule
+    definition: Definition
+
+
+def answerable(
+    session: Session,
+    *,
+    carer_id: int,
+    instrument_id: str,
+    version: str | None = None,
+    stopped_too: bool = False,
+) -> Answerable:
+    """The carer's schedule of ``instrument_id`` and its definition in ``version`` (the latest
+    when None): the one lookup behind the check-in page, the API and the submit service.
+
+    ``stopped_too`` is for answers already given: a phone may hold answers for hours, and a
+    schedule stopped (or a new version shipped) meanwhile must not lose them. They go to the
+    carer's own schedule, the active one if any, else their most recent stopped one; never to
+    another carer's.
+
+    :raises NotFoundError: the carer was never asked this instrument (or it is unknown).
+    :raises UnknownVersion: the instrument has no such version.
+    """
+    query = select(Schedule).where(
+        Schedule.carer_id == carer_id, Schedule.instrument_id == instrument_id
+    )
+    if not stopped_too:
+        query = query.where(col(Schedule.active).is_(True))
+    schedule = session.exec(
+        query.order_by(
+            col(Schedule.active).desc(), col(Schedule.created_at).desc(), col(Schedule.id).desc()
+        )
+    ).first()
+    if schedule is None:
+        raise NotFoundError("schedule")
+    try:
+        definition = load_registry(session).get(instrument_id, version)
+    except UnknownVersionError as error:
+        raise UnknownVersion(
+            _(
+                "These answers are for a version of the questionnaire that does not exist. "
+                "Please open the questionnaire again and answer it there."
+            ),
+            field="instrument_version",
+        ) from error
+    except UnknownInstrumentError as error:
+        raise NotFoundError("instrument") from error
+    return Answerable(schedule=schedule, definition=definition)
 
 
 def last_submitted(session: Session, carer_id: int) -> dict[str, datetime]:
@@ -72,7 +138,14 @@ def due_checkins(session: Session, carer: Carer, now: datetime) -> list[DueItem]
             now=now,
         )
         items.append(
-            DueItem(schedule, definition.title, state.next_due_at, state.is_due, state.missed)
+            DueItem(
+                schedule,
+                definition.title,
+                state.next_due_at,
+                state.is_due,
+                state.missed,
+                definition.version,
+            )
         )
     return sorted(items, key=lambda i: (not i.is_due, i.next_due_at))
 

@@ -12,15 +12,15 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from parentapp.checkins.followups import schedule_follow_up
 from parentapp.checkins.models import CheckIn, Schedule
+from parentapp.checkins.queries import answerable
 from parentapp.db import utcnow
-from parentapp.errors import DomainError, NotFoundError
+from parentapp.errors import DomainError
 from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.instruments.answers import answer_of, enabled_items, validate_answers
-from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score
 from parentapp.triage.evaluate import evaluate
@@ -56,12 +56,23 @@ class SubmitResult:
 
 
 def payload_hash(
-    instrument_id: str, answers: Mapping[str, str | None], infant_id: int | None
+    instrument_id: str,
+    answers: Mapping[str, str | None],
+    infant_id: int | None,
+    instrument_version: str | None = None,
 ) -> str:
     """SHA-256 of a canonical JSON of what was submitted (blank answers count as absent)."""
     given = {k: v for k, v in answers.items() if v is not None and v.strip()}
+    payload: dict[str, object] = {
+        "instrument_id": instrument_id,
+        "answers": given,
+        "infant_id": infant_id,
+    }
+    if instrument_version is not None:
+        # Only when sent, so the hashes of submissions stored before versions were sent hold.
+        payload["instrument_version"] = instrument_version
     canonical = json.dumps(
-        {"instrument_id": instrument_id, "answers": given, "infant_id": infant_id},
+        payload,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -79,16 +90,6 @@ def _replay(checkin: CheckIn, digest: str) -> SubmitResult:
     if checkin.payload_hash != digest:
         raise IdempotencyMismatch(_("This check-in was already sent with different answers."))
     return SubmitResult(checkin=checkin, flags=[], created=False)
-
-
-def active_schedule(session: Session, carer_id: int, instrument_id: str) -> Schedule | None:
-    return session.exec(
-        select(Schedule).where(
-            Schedule.carer_id == carer_id,
-            Schedule.instrument_id == instrument_id,
-            col(Schedule.active).is_(True),
-        )
-    ).first()
 
 
 def needs_infant_choice(definition: Definition, infants: list[Infant]) -> bool:
@@ -154,31 +155,38 @@ def submit_checkin(
     infant_id: int | None,
     locale: str,
     idempotency_key: str | None = None,
+    instrument_version: str | None = None,
     now: datetime | None = None,
 ) -> SubmitResult:
     """Store one check-in with its scores, and raise or update flags, in one commit.
 
-    :raises NotFoundError: no active schedule of this instrument for this carer.
+    ``instrument_version`` is the version the carer's page was given (None: the latest); the
+    answers are validated against, stored with and judged on that version.
+
+    :raises NotFoundError: this carer was never asked this instrument.
+    :raises UnknownVersion: no such version of the instrument; nothing stored.
     :raises AnswerError: the answers (or the baby chosen) are not valid; nothing stored.
     :raises IdempotencyMismatch: the key was used for a different payload; nothing stored.
     """
     assert carer.id is not None
     now = now or utcnow()
-    digest = payload_hash(instrument_id, answers, infant_id)
+    digest = payload_hash(instrument_id, answers, infant_id, instrument_version)
     if idempotency_key is not None:
         if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
             raise DomainError(_("The idempotency key must be 1 to 64 characters."))
         earlier = _by_key(session, carer.id, idempotency_key)
         if earlier is not None:
             return _replay(earlier, digest)
-    # A carer can only send what a clinician asked of them.
-    schedule = active_schedule(session, carer.id, instrument_id)
-    if schedule is None:
-        raise NotFoundError("schedule")
-    try:
-        definition = load_registry(session).get(instrument_id)
-    except UnknownInstrumentError as error:
-        raise NotFoundError("instrument") from error
+    # A carer can only send what a clinician asked of them; answers that waited on a phone
+    # while the schedule was stopped still count (see ``answerable``).
+    asked = answerable(
+        session,
+        carer_id=carer.id,
+        instrument_id=instrument_id,
+        version=instrument_version,
+        stopped_too=True,
+    )
+    schedule, definition = asked.schedule, asked.definition
     errors = validate_answers(definition, answers)
     if errors:
         raise AnswerError({link_id: _(message) for link_id, message in errors.items()})

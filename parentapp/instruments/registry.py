@@ -32,6 +32,11 @@ class UnknownInstrumentError(KeyError):
         return str(self.args[0]) if self.args else "unknown instrument"
 
 
+class UnknownVersionError(UnknownInstrumentError):
+    """The instrument exists, but not in the version asked for (a client's typo or forgery:
+    no version is ever removed while check-ins answered on it may still arrive)."""
+
+
 def _path(error: Mapping[str, Any]) -> str:
     parts = [str(part) for part in error["loc"]]
     extra = (error.get("ctx") or {}).get("path")
@@ -121,7 +126,7 @@ class Registry:
         for definition in versions:
             if definition.version == version:
                 return definition
-        raise UnknownInstrumentError(f"no version {version!r} of instrument {instrument_id!r}")
+        raise UnknownVersionError(f"no version {version!r} of instrument {instrument_id!r}")
 
     def versions(self, instrument_id: str) -> tuple[Definition, ...]:
         """Every version of one instrument, oldest first."""

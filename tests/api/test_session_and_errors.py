@@ -20,6 +20,8 @@ def test_session_names_the_carer_and_gives_a_csrf_token(api: ApiClient, home: Ho
     body = api.get("/api/v1/session").get_json()
 
     assert body["user"] == {
+        # The phone's outbox sends only the check-ins saved under this id (a shared phone).
+        "id": home.user.id,
         "display_name": home.user.display_name,
         "role": "carer",
         "locale": "en",

@@ -169,14 +169,28 @@ def test_only_what_was_scheduled_can_be_sent(db: Session, home: Home):
     assert count(db, CheckIn) == 0
 
 
-def test_a_stopped_schedule_takes_no_more_check_ins(db: Session, home: Home):
+def test_answers_for_a_schedule_stopped_since_are_stored_against_it(db: Session, home: Home):
+    # Answers that waited on a phone while the clinician stopped the schedule are not lost.
     schedule = home.schedules["weekly"]
     schedule.active = False
     db.add(schedule)
     db.commit()
 
+    result = submit(db, home.carer, CALM)
+
+    assert result.checkin.schedule_id == schedule.id
+
+
+def test_an_instrument_never_asked_of_this_carer_takes_no_check_in(
+    db: Session, home: Home, make: Factory
+):
+    # Another carer of the family had (and stopped) the instrument; this one never had it.
+    other = carer_row(db, make.carer(home.family))
+    add_schedule(db, other, "phq2", active=False)
+
     with pytest.raises(NotFoundError):
-        submit(db, home.carer, CALM)
+        submit(db, home.carer, {"q1": "0", "q2": "0"}, instrument_id="phq2")
+    assert count(db, CheckIn) == 0
 
 
 def test_invalid_answers_are_explained_and_nothing_is_stored(db: Session, home: Home):
