@@ -7,11 +7,13 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from tests.checkins.conftest import CALM, Home
+from parentapp.triage.models import Flag
+from tests.checkins.conftest import CALM, GAD7_ITEMS, Home, all_answered
 from tests.checkins.test_pages import send, stored
 from tests.conftest import login
+from tests.factories import Factory
 
 
 @pytest.fixture
@@ -119,3 +121,108 @@ def test_phq9_item_9_is_a_worrying_answer(carer: FlaskClient) -> None:
     config = _config(carer.get("/checkins/phq9").get_data(as_text=True))
 
     assert config["alarming"] == {"item_q9": ["1", "2", "3"]}
+
+
+def _version(html: str) -> str:
+    match = re.search(r'name="instrument_version" type="hidden" value="([^"]*)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def _stop(db: Session, home: Home, instrument_id: str) -> None:
+    schedule = home.schedules[instrument_id]
+    schedule.active = False
+    db.add(schedule)
+    db.commit()
+
+
+def test_the_page_gives_the_version_and_the_owner_of_the_answers(
+    carer: FlaskClient, home: Home
+) -> None:
+    html = carer.get("/checkins/gad7").get_data(as_text=True)
+
+    # Sent back by the form (no JavaScript) and by the outbox, which also keeps whose they are.
+    assert _version(html) == "1.1"
+    config = _config(html)
+    assert config["instrument_version"] == "1.1"
+    assert config["user_id"] == home.user.id
+    # The account id and nothing else that names the person.
+    assert home.user.email not in html
+    assert set(config) == {"instrument_id", "instrument_version", "user_id", "alarming", "text"}
+
+
+def test_answers_from_a_page_of_an_older_version_are_stored_with_it(
+    carer: FlaskClient, db: Session
+) -> None:
+    answers = all_answered(GAD7_ITEMS)
+
+    response = send(carer, "gad7", answers, instrument_version="1.0")
+
+    assert response.status_code == 302
+    [checkin] = stored(db)
+    assert (checkin.instrument_id, checkin.instrument_version) == ("gad7", "1.0")
+
+
+def test_an_older_page_is_read_with_its_own_fields(carer: FlaskClient, db: Session) -> None:
+    # A field the older page never had is not read as an answer to the newer version.
+    answers = all_answered(GAD7_ITEMS, difficulty="1")
+
+    response = send(carer, "gad7", answers, instrument_version="1.0")
+
+    assert response.status_code == 302
+    [checkin] = stored(db)
+    assert checkin.instrument_version == "1.0"
+    assert "difficulty" not in checkin.answers
+
+
+def test_answers_for_a_schedule_stopped_after_the_page_loaded_are_stored(
+    carer: FlaskClient, db: Session, home: Home
+) -> None:
+    page = carer.get("/checkins/weekly").get_data(as_text=True)
+    _stop(db, home, "weekly")
+
+    response = send(
+        carer,
+        "weekly",
+        {**CALM, "self_harm": "1"},
+        submission_key=_key(page),
+        instrument_version=_version(page),
+    )
+
+    [checkin] = stored(db)
+    assert response.location == f"/checkins/{checkin.id}/done"
+    assert checkin.schedule_id == home.schedules["weekly"].id
+    # Judged as usual: an urgent flag, and the safety screen follows.
+    db.expire_all()
+    [flag] = db.exec(select(Flag).where(Flag.carer_id == home.carer.id)).all()
+    assert flag.severity == "urgent"
+    assert carer.get(response.location).status_code == 200
+    # A stopped questionnaire is not offered again.
+    assert carer.get("/checkins/weekly").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["9.9", "1.0.1", "x" * 40])
+def test_a_version_that_never_existed_is_explained_and_stores_nothing(
+    carer: FlaskClient, db: Session, version: str
+) -> None:
+    response = send(carer, "gad7", all_answered(GAD7_ITEMS), instrument_version=version)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "version of the questionnaire that does not exist" in html
+    # The answers stay on the page, now on the latest version, to check and send again.
+    assert _version(html) == "1.1"
+    assert re.search(r'name="item_q1"[^>]*value="0"[^>]*checked|checked[^>]*value="0"', html)
+    assert stored(db) == []
+
+
+def test_a_schedule_of_another_carer_is_no_way_in_for_the_form(
+    client: FlaskClient, db: Session, home: Home, make: Factory
+) -> None:
+    other = make.carer(home.family)
+    login(client, other.email)  # asked nothing; the family's first carer was
+
+    response = send(client, "weekly", CALM, instrument_version="1.0")
+
+    assert response.status_code == 404
+    assert stored(db) == []
