@@ -43,6 +43,16 @@ FOLLOW_UPS: tuple[FollowUp, ...] = (
             "thoughts of self-harm that the PHQ-2 does not ask."
         ),
     ),
+    FollowUp(
+        screen_id="gad2",
+        full_id="gad7",
+        # The GAD-7 also asks about the last 2 weeks.
+        interval_days=14,
+        source=(
+            "NICE CG192: GAD-2 for anxiety, with the GAD-7 if it scores 3 or more (the GAD-2's "
+            "own cut-off; research/clinical-facts.md §1.4, §2.1)."
+        ),
+    ),
 )
 
 

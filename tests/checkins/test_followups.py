@@ -173,3 +173,32 @@ def test_refused_answers_schedule_nothing(app: Flask, db: Session, screened):
 
     assert refused.status_code == 400
     assert phq9_schedule(db, carer) is None
+
+
+GAD2 = builtin_registry().get("gad2")
+GAD2_CUTOFF = GAD2.scales[0].cutoff.value if GAD2.scales[0].cutoff else 0
+
+
+@pytest.mark.parametrize(("delta", "followed_up"), [(-1, False), (0, True), (1, True)])
+def test_a_positive_gad2_asks_for_the_gad7_now(
+    app: Flask, db: Session, make: Factory, home: Home, delta: int, followed_up: bool
+):
+    user = make.carer(home.family, CarerRole.MOTHER, display_name="Rosa")
+    carer = carer_row(db, user)
+    add_schedule(db, carer, "weekly")
+    add_schedule(db, carer, "gad2")
+    client = _client(app, user)
+
+    response = client.post(
+        "/checkins/gad2",
+        data={f"item_{k}": v for k, v in phq2_totalling(GAD2_CUTOFF + delta).items()},
+    )
+
+    assert response.status_code == 302
+    done = client.get(response.location).get_data(as_text=True)
+    db.expire_all()
+    gad7 = db.exec(
+        select(Schedule).where(Schedule.carer_id == carer.id, Schedule.instrument_id == "gad7")
+    ).first()
+    assert (gad7 is not None and gad7.active) is followed_up
+    assert ("Answer 7 more questions now" in done) is followed_up
