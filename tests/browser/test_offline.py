@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session, select
 
-from parentapp.accounts.models import Role
+from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, CarerRole
 from parentapp.teams.contacts import add_default_contacts
@@ -104,9 +104,11 @@ def test_a_check_in_answered_offline_is_sent_once_when_the_signal_returns(
     page.screenshot(path=screenshots / "offline-waiting.png", full_page=True)
     [item] = outbox(page)
     assert item["answers"]["self_harm"] == "1" and stored(db) == []
-    # Only what sending needs is kept.
-    assert set(item) == {"key", "instrument_id", "answers", "infant_id", "locale",
-                         "created_at", "status", "errors"}  # fmt: skip
+    # Only what sending needs is kept, with the version shown and whose answers they are.
+    assert set(item) == {"key", "instrument_id", "instrument_version", "user_id", "answers",
+                         "infant_id", "locale", "created_at", "status", "errors"}  # fmt: skip
+    assert item["instrument_version"] == "1.0"
+    assert item["user_id"] == db.exec(select(User.id).where(User.email == email)).one()
 
     # A reload without a signal: the service worker's offline page says the answers still wait.
     page.reload()

@@ -56,7 +56,8 @@
       if (name.startsWith('item_')) answers[name.slice(5)] = value.trim() ? value : null;
       if (name === 'infant_id' && /^\d+$/.test(value)) infant = Number(value);
     }
-    return { key: keyInput.value, instrument_id: config.instrument_id, answers,
+    return { key: keyInput.value, instrument_id: config.instrument_id,
+      instrument_version: config.instrument_version, user_id: config.user_id, answers,
       infant_id: infant, locale: document.documentElement.lang,
       created_at: new Date().toISOString(), status: 'pending', errors: {} };
   }
@@ -127,6 +128,8 @@
   outbox.on(async (message) => {
     if (message.type === 'waiting' && queued) say(message.reason === 'auth' ? text.login : text.pending);
     if (message.instrument_id !== config.instrument_id) return;
+    // Another account's answers (a shared phone) are never shown on this one's page.
+    if (!outbox.owns(config.user_id, message)) return;
     if (message.type === 'sent') {
       if (message.key === queued) form.hidden = true;
       if (message.key === queued || message.key === replaces) queued = replaces = null;
@@ -135,7 +138,7 @@
       say(text.sent, el('p', link));
     } else if (message.type === 'rejected') {
       const item = (await outbox.list()).find((i) => i.key === message.key);
-      if (item) rejected(item);
+      if (item && outbox.owns(config.user_id, item)) rejected(item);
     }
   });
 
@@ -169,7 +172,8 @@
   addEventListener('offline', alarm);
   document.addEventListener('visibilitychange', () => document.hidden || flush());
   outbox.list().then((items) => {
-    const mine = items.filter((i) => i.instrument_id === config.instrument_id);
+    const mine = items.filter((i) => i.instrument_id === config.instrument_id
+      && outbox.owns(config.user_id, i));
     const refused = mine.find((i) => i.status === 'rejected');
     if (refused) rejected(refused);
     else if (mine.length) say(text.pending);

@@ -1,6 +1,8 @@
 /* Check-ins answered without a signal wait here (IndexedDB) until the server has them.
    Runs in pages and in the service worker, so it never touches the DOM. Each item holds only
-   what sending needs; it is deleted once the server answers 200/201, and all at logout. */
+   what sending needs; it is deleted once the server answers 200/201, and all at logout.
+   Each item records the account that answered it (user_id): a phone may be shared, and a
+   session sends only its own account's items; the others wait for their owner. */
 (() => {
   'use strict';
   if (self.parentappOutbox) return;
@@ -53,8 +55,13 @@
     });
     if (response.status === 401 || response.status === 403) return { stop: 'auth' };
     if (!response.ok) return { stop: 'later' };
-    return { token: (await response.json()).csrf_token };
+    const body = await response.json();
+    // Who the server says is logged in now, not who was when a page was loaded.
+    return { token: body.csrf_token, user_id: body.user && body.user.id };
   }
+
+  // Items saved before owners were recorded have none: they are sent as they always were.
+  const owns = (userId, item) => item.user_id == null || item.user_id === userId;
 
   async function send(item, csrf) {
     const headers = {
@@ -72,6 +79,8 @@
       headers,
       body: JSON.stringify({
         instrument_id: item.instrument_id,
+        // The version the page showed: the answers are read on it, whatever shipped since.
+        ...(item.instrument_version ? { instrument_version: item.instrument_version } : {}),
         answers: item.answers,
         infant_id: item.infant_id ?? null,
       }),
@@ -80,7 +89,7 @@
     if (response.status === 200 || response.status === 201) {
       await remove(item.key);
       tell({ type: 'sent', key: item.key, instrument_id: item.instrument_id,
-        done_url: body.done_url, urgent: body.urgent === true });
+        user_id: item.user_id, done_url: body.done_url, urgent: body.urgent === true });
       return null;
     }
     if (response.status === 401 || response.status === 403) return 'auth';
@@ -93,7 +102,7 @@
       message: body.message || '' };
     await put(rejected);
     tell({ type: 'rejected', key: item.key, instrument_id: item.instrument_id,
-      errors: rejected.errors, message: rejected.message });
+      user_id: item.user_id, errors: rejected.errors, message: rejected.message });
     return null;
   }
 
@@ -104,7 +113,8 @@
     try {
       const session = await token();
       stop = session.stop || null;
-      for (const item of stop ? [] : waiting) {
+      const mine = stop ? [] : waiting.filter((item) => owns(session.user_id, item));
+      for (const item of mine) {
         stop = await send(item, session.token);
         if (stop) break;
       }
@@ -125,7 +135,7 @@
     if (channel) channel.addEventListener('message', (event) => fn(event.data));
   };
 
-  self.parentappOutbox = { put, list, remove, flush, clear, on };
+  self.parentappOutbox = { put, list, remove, flush, clear, on, owns };
 
   // In a page (not the service worker): send what waits once the page has loaded (so the
   // page's own listeners hear the outcome) and whenever the signal returns.
