@@ -8,7 +8,7 @@ from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.reminders.models import PushSubscription, Reminder
-from parentapp.teams.models import CrisisContact, Team
+from parentapp.teams.models import CrisisContact, Team, TeamClosure
 from parentapp.triage.models import Flag, FlagEvent
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "Role",
     "Schedule",
     "Team",
+    "TeamClosure",
     "User",
 ]

@@ -32,7 +32,24 @@ def upgrade() -> None:
     # --- end flags ---
 
     # --- teams: holidays, closures, response times ---
-    pass
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('note_response_days', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('contact_response_hours', sa.Integer(), server_default='8', nullable=False))
+        batch_op.add_column(sa.Column('nation', sqlmodel.sql.sqltypes.AutoString(length=3), server_default='ENG', nullable=False))
+    op.create_table('team_closure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', parentapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('team_id', 'day', name='uq_team_closure_day')
+    )
+    with op.batch_alter_table('team_closure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_closure_team_id'), ['team_id'], unique=False)
     # --- end teams ---
 
     # --- other ---
@@ -46,7 +63,13 @@ def downgrade() -> None:
     # --- end other ---
 
     # --- teams: holidays, closures, response times ---
-    pass
+    with op.batch_alter_table('team_closure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_closure_team_id'))
+    op.drop_table('team_closure')
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.drop_column('nation')
+        batch_op.drop_column('contact_response_hours')
+        batch_op.drop_column('note_response_days')
     # --- end teams ---
 
     # --- flags (triage) ---

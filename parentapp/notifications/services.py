@@ -12,7 +12,7 @@ from parentapp.db import utcnow
 from parentapp.leave.services import active_covers, route, team_today
 from parentapp.notifications.models import Channel, Notification
 from parentapp.teams.models import Team
-from parentapp.triage.models import Flag, FlagState, Severity
+from parentapp.triage.models import Category, Flag, FlagState, Severity
 
 
 class Kind(enum.StrEnum):
@@ -64,15 +64,20 @@ def notify_flag(
     """Add the notifications a new (or newly urgent) flag needs; flushes, never commits.
 
     The clinician who acts on it today (the owner, or their cover while they are on leave)
-    gets an in-app row; only urgent flags are emailed at once: the rest are counted in the
-    daily digest, so a busy week is not a storm of emails. An owner on leave still gets the
-    in-app row, to find on their return.
+    gets an in-app row; only urgent flags and requests to be contacted are emailed at once
+    (with no clinical details, like every email): the rest are counted in the daily digest,
+    so a busy week is not a storm of emails. An owner on leave still gets the in-app row, to
+    find on their return.
     """
     now = now or utcnow()
     payload: dict[str, object] = {"severity": flag.severity}
-    urgent = flag.severity == Severity.URGENT.value
+    # A request to be contacted is emailed at once like an urgent flag: the carer has been
+    # told by when someone will be in touch, and the digest comes too late for that.
+    email = (
+        flag.severity == Severity.URGENT.value or flag.category == Category.CONTACT_REQUEST.value
+    )
     handler = _handler(session, flag, now)
-    rows = _rows(flag=flag, kind=kind, recipient_id=handler, email=urgent, now=now, payload=payload)
+    rows = _rows(flag=flag, kind=kind, recipient_id=handler, email=email, now=now, payload=payload)
     if handler != flag.owner_id:
         rows += _rows(
             flag=flag, kind=kind, recipient_id=flag.owner_id, email=False, now=now, payload=payload

@@ -1,15 +1,35 @@
 """A team's working hours: when someone is at work to read what carers send. Pure: no Flask,
-no database, so the arithmetic that carers are told about can be tested on its own."""
+no database (``of_team`` aside, which reads the team's closure days), so the arithmetic that
+carers are told about can be tested on its own.
+
+Public holidays of the team's UK nation and the days a lead has closed are not working time:
+nobody is there to read a carer's answers, so no response time may count through them.
+"""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from parentapp.teams.models import Team
+import holidays
+import sqlalchemy as sa
+from sqlalchemy.orm import object_session
+from sqlmodel import col
+
+from parentapp.teams.models import DEFAULT_NATION, NATIONS, Team, TeamClosure
 
 # ISO weekday numbers (1 = Monday ... 7 = Sunday).
 WEEKDAYS = range(1, 8)
+# A search for the next working day gives up after this many days (closures are refused more
+# than a year ahead, and a year has a dozen holidays at most, so this is never reached).
+SEARCH_DAYS = 800
+
+
+@lru_cache(maxsize=64)
+def public_holidays(nation: str, year: int) -> frozenset[date]:
+    """The public holidays (with substitute days) of a UK nation in ``year``."""
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year).keys())
 
 
 @dataclass(frozen=True)
@@ -18,12 +38,24 @@ class WorkingHours:
     days: frozenset[int]
     start: time
     end: time
+    # Whose public holidays are days off: a UK nation code ("ENG", "SCT", ...); None: none.
+    nation: str | None = None
+    # Other days off (the team's closure days), as dates in the team's zone.
+    closed: frozenset[date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if not self.days or not self.days <= set(WEEKDAYS):
             raise ValueError(f"working days must be ISO weekdays 1-7, got {sorted(self.days)}")
         if self.start >= self.end:
             raise ValueError("working hours must start before they end")
+        if self.nation is not None and self.nation not in NATIONS:
+            raise ValueError(f"unknown nation {self.nation!r}")
+
+    def works_on(self, day: date) -> bool:
+        """Whether ``day`` (a date in the team's zone) is a working day."""
+        if day.isoweekday() not in self.days or day in self.closed:
+            return False
+        return self.nation is None or day not in public_holidays(self.nation, day.year)
 
 
 def parse_days(value: str) -> frozenset[int]:
@@ -47,10 +79,9 @@ def next_working_moment(now: datetime, hours: WorkingHours) -> datetime:
     zone = ZoneInfo(hours.time_zone)
     local = now.astimezone(zone)
     day = local.date()
-    # Eight days always reach a working day's start, whichever day and hour ``now`` is.
-    for offset in range(8):
+    for offset in range(SEARCH_DAYS):
         candidate = day + timedelta(days=offset)
-        if candidate.isoweekday() not in hours.days:
+        if not hours.works_on(candidate):
             continue
         opens = datetime.combine(candidate, hours.start, tzinfo=zone)
         closes = datetime.combine(candidate, hours.end, tzinfo=zone)
@@ -58,7 +89,7 @@ def next_working_moment(now: datetime, hours: WorkingHours) -> datetime:
             return opens.astimezone(UTC)
         if local < closes:
             return now.astimezone(UTC)
-    raise AssertionError("unreachable: a working day falls within any eight days")
+    raise ValueError("no working day found: the team is closed for too long")
 
 
 def _closing(moment: datetime, hours: WorkingHours) -> datetime:
@@ -102,12 +133,35 @@ def is_working_time(now: datetime, hours: WorkingHours) -> bool:
 DEFAULT_DAYS = frozenset({1, 2, 3, 4, 5})
 
 
-def of_team(team: Team) -> WorkingHours:
-    """A team's configured hours. Settings refuse an empty or inverted week, so the fallback
-    to Monday-Friday 09:00-17:00 only covers rows written some other way."""
+def closure_days(team: Team) -> frozenset[date]:
+    """The days ``team`` has closed, read through the session the team was loaded in (a team
+    never stored has none)."""
+    session = object_session(team)
+    if session is None or team.id is None:
+        return frozenset()
+    rows = session.execute(
+        sa.select(col(TeamClosure.day)).where(col(TeamClosure.team_id) == team.id)
+    )
+    return frozenset(rows.scalars())
+
+
+def of_team(team: Team, closed: Iterable[date] | None = None) -> WorkingHours:
+    """A team's configured hours, holidays and closure days (``closed``, or read from the
+    database). Settings refuse an empty or inverted week, so the fallback to Monday-Friday
+    09:00-17:00 only covers rows written some other way; likewise an unknown nation falls
+    back to England's holidays rather than to none."""
+    days_off = frozenset(closed) if closed is not None else closure_days(team)
+    nation = team.nation if team.nation in NATIONS else DEFAULT_NATION
     try:
         return WorkingHours(
-            team.time_zone, parse_days(team.working_days), team.working_start, team.working_end
+            team.time_zone,
+            parse_days(team.working_days),
+            team.working_start,
+            team.working_end,
+            nation=nation,
+            closed=days_off,
         )
     except ValueError:
-        return WorkingHours(team.time_zone, DEFAULT_DAYS, time(9, 0), time(17, 0))
+        return WorkingHours(
+            team.time_zone, DEFAULT_DAYS, time(9, 0), time(17, 0), nation=nation, closed=days_off
+        )

@@ -5,6 +5,7 @@ entry and a notification (in-app and email) to each person it reaches."""
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col, select
 
@@ -15,7 +16,7 @@ from parentapp.leave.services import active_covers, route, team_today
 from parentapp.notifications.services import notify_escalation
 from parentapp.teams.models import Team
 from parentapp.teams.queries import duty_clinician, team_leads
-from parentapp.triage.models import Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
 from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
 
 
@@ -82,11 +83,16 @@ def escalate(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
 
 
 def _candidates(session: Session, now: datetime) -> list[int]:
+    """Open flags that may be due a step: urgent ones, and requests to be contacted (the carer
+    was told by when someone would be in touch, so nobody answering is as serious)."""
     rows = session.exec(
         select(Flag.id)
         .where(
             Flag.state == FlagState.OPEN.value,
-            Flag.severity == Severity.URGENT.value,
+            sa.or_(
+                col(Flag.severity) == Severity.URGENT.value,
+                col(Flag.category) == Category.CONTACT_REQUEST.value,
+            ),
             col(Flag.escalation_level) < TO_LEAD,
             col(Flag.due_at) <= now,
         )

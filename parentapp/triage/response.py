@@ -1,4 +1,5 @@
-"""Response times: when a flag must be acknowledged by, and when an urgent one escalates.
+"""Response times: when a flag must be acknowledged by, and when an urgent one (or a request
+to be contacted) escalates.
 
 Pure functions of a flag's team and clock, counted in the team's working time: the team is not
 monitoring around the clock (carers are told so on the safety screen), so a response time is a
@@ -8,8 +9,14 @@ promise about working hours.
 from datetime import datetime, timedelta
 
 from parentapp.teams.hours import add_working_time, of_team, working_day_length
-from parentapp.teams.models import CONCERN_RESPONSE_BOUNDS, URGENT_RESPONSE_BOUNDS, Team
-from parentapp.triage.models import Flag, FlagState, Severity
+from parentapp.teams.models import (
+    CONCERN_RESPONSE_BOUNDS,
+    CONTACT_RESPONSE_BOUNDS,
+    NOTE_RESPONSE_BOUNDS,
+    URGENT_RESPONSE_BOUNDS,
+    Team,
+)
+from parentapp.triage.models import Category, Flag, FlagState, Severity
 
 # An urgent flag escalated to the duty clinician and still not acknowledged goes to the team
 # lead after this much more working time: long enough to pick up a message, short enough that
@@ -25,23 +32,40 @@ def _within(value: int, bounds: tuple[int, int]) -> int:
     return min(max(value, low), high)
 
 
-def response_time(team: Team, severity: str) -> timedelta:
-    """Working time allowed before a flag of ``severity`` must be acknowledged."""
+def response_time(team: Team, severity: str, category: str | None = None) -> timedelta:
+    """Working time allowed before a flag of ``severity`` (and ``category``) must be
+    acknowledged. Urgent is urgent whatever its kind: a note about suicide waits no longer
+    than a self-harm answer. Otherwise a note and a request to be contacted have their own
+    times (what the carer is told), and every other flag the concern time."""
     if severity == Severity.URGENT.value:
         return timedelta(hours=_within(team.urgent_response_hours, URGENT_RESPONSE_BOUNDS))
-    days = _within(team.concern_response_days, CONCERN_RESPONSE_BOUNDS)
-    return working_day_length(of_team(team)) * days
+    if category == Category.CONTACT_REQUEST.value:
+        return timedelta(hours=_within(team.contact_response_hours, CONTACT_RESPONSE_BOUNDS))
+    if category == Category.NOTE.value:
+        days = _within(team.note_response_days, NOTE_RESPONSE_BOUNDS)
+    else:
+        days = _within(team.concern_response_days, CONCERN_RESPONSE_BOUNDS)
+    # The length of a working day does not depend on which days are closed: no query for them.
+    return working_day_length(of_team(team, closed=())) * days
 
 
-def due_by(team: Team, severity: str, raised_at: datetime) -> datetime:
-    """When a flag of ``severity`` raised at ``raised_at`` must be acknowledged (UTC)."""
-    return add_working_time(raised_at, response_time(team, severity), of_team(team))
+def due_by(team: Team, severity: str, raised_at: datetime, category: str | None = None) -> datetime:
+    """When a flag of ``severity`` and ``category`` raised at ``raised_at`` must be
+    acknowledged (UTC)."""
+    hours = of_team(team)
+    return add_working_time(raised_at, response_time(team, severity, category), hours)
+
+
+def escalates(flag: Flag) -> bool:
+    """Whether ``flag`` escalates when nobody acknowledges it by its due-by: an urgent flag,
+    and a request to be contacted (the carer was told by when someone would be in touch)."""
+    return flag.severity == Severity.URGENT.value or flag.category == Category.CONTACT_REQUEST.value
 
 
 def next_escalation_at(flag: Flag, team: Team) -> datetime | None:
-    """When ``flag`` escalates next; None when it never will (not urgent, not open, or already
-    with the team lead)."""
-    if flag.state != FlagState.OPEN.value or flag.severity != Severity.URGENT.value:
+    """When ``flag`` escalates next; None when it never will (neither urgent nor a request to
+    be contacted, not open, or already with the team lead)."""
+    if flag.state != FlagState.OPEN.value or not escalates(flag):
         return None
     if flag.due_at is None:
         return None

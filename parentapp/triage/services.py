@@ -75,7 +75,7 @@ def _reopen(*, flag: Flag, team: Team, now: datetime) -> None:
     flag.state = FlagState.OPEN.value
     flag.acknowledged_at = None
     flag.acknowledged_by_id = None
-    flag.due_at = due_by(team, Severity.URGENT.value, now)
+    flag.due_at = due_by(team, Severity.URGENT.value, now, category=flag.category)
     flag.escalation_level = 0
     flag.escalated_at = None
 
@@ -94,7 +94,7 @@ def _retrigger(
         elif flag.severity == Severity.URGENT.value:
             # Still open: the earlier due-by stands if it is sooner (escalation is not put off
             # by a second answer), otherwise this answer's own response time does.
-            sooner = due_by(team, Severity.URGENT.value, now)
+            sooner = due_by(team, Severity.URGENT.value, now, category=flag.category)
             flag.due_at = sooner if flag.due_at is None else min(flag.due_at, sooner)
     flag.trigger_count += 1
     flag.last_triggered_at = now
@@ -108,7 +108,7 @@ def _retrigger(
         flag.ruleset_version = RULESET_VERSION
         # A more severe flag is due sooner: the new response time runs from now.
         if team is not None:
-            sooner = due_by(team, flag.severity, now)
+            sooner = due_by(team, flag.severity, now, category=flag.category)
             flag.due_at = sooner if flag.due_at is None else min(flag.due_at, sooner)
     session.add(flag)
     assert flag.id is not None
@@ -189,7 +189,7 @@ def apply_decision(
         last_triggered_at=now,
         checkin_id=checkin_id,
         evidence=dict(decision.evidence),
-        due_at=due_by(team, decision.severity.value, now),
+        due_at=due_by(team, decision.severity.value, now, category=decision.category.value),
     )
     flag_id = _insert_unless_live(session, flag)
     if flag_id is None:

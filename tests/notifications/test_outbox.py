@@ -65,9 +65,22 @@ def test_a_rolled_back_check_in_leaves_no_notification(
 
 
 def test_a_concern_is_in_app_only_and_waits_for_the_digest(db: Session, home: Home) -> None:
-    submit(db, home, contact="true")
+    # A note (concern); a request to be contacted is emailed at once (below).
+    submit(db, home, note="A hard week")
 
     assert [(r.channel, r.kind) for r in rows(db)] == [("in_app", "flag_opened")]
+
+
+def test_a_request_to_be_contacted_is_emailed_at_once_like_an_urgent_flag(
+    db: Session, home: Home
+) -> None:
+    [flag] = submit(db, home, contact="true").flags
+
+    assert (flag.category, flag.severity) == ("contact_request", "concern")
+    assert [(r.channel, r.kind, r.recipient_id) for r in rows(db)] == [
+        ("in_app", "flag_opened", home.clinician.id),
+        ("email", "flag_opened", home.clinician.id),
+    ]
 
 
 def test_a_calm_check_in_notifies_nobody(db: Session, home: Home) -> None:

@@ -2,7 +2,7 @@
 clinician at its due-by, then to the team lead one working hour later. Tested at, just before
 and just after each moment, with the clock passed in."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from parentapp.audit.models import AuditEvent
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
+from parentapp.teams.models import TeamClosure
 from parentapp.triage import lifecycle
 from parentapp.triage.escalation import escalate_due
 from parentapp.triage.models import Flag, FlagEvent
@@ -74,10 +75,13 @@ def test_an_urgent_flag_raised_on_friday_evening_is_due_on_monday(
     assert flag.due_at == datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
 
 
-def test_a_concern_is_due_two_working_days_later(app: Flask, db: Session, world: Flagged) -> None:
+def test_a_request_to_be_contacted_is_due_eight_working_hours_later(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    # Its own response time (team setting, default 8 working hours), not the concern days.
     [flag] = send(app, db, world.carer, now=RAISED, contact="true")
     assert flag.severity == "concern"
-    assert flag.due_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    assert flag.due_at == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 def test_the_team_lead_s_response_time_is_used(app: Flask, db: Session, world: Flagged) -> None:
@@ -158,7 +162,9 @@ def test_acknowledging_after_the_duty_step_stops_the_lead_step(
 
 
 def test_a_concern_never_escalates(app: Flask, db: Session, world: Flagged) -> None:
-    [flag] = send(app, db, world.carer, now=RAISED, contact="true")
+    # A note (concern): a request to be contacted escalates like an urgent flag (see below).
+    [flag] = send(app, db, world.carer, now=RAISED, note="A hard week")
+    assert (flag.category, flag.severity) == ("note", "concern")
     run(app, db, RAISED + timedelta(days=30))
     assert escalations(db, flag) == []
 
@@ -269,3 +275,87 @@ def test_two_workers_on_postgresql_escalate_a_flag_once(
     assert errors == []
     assert escalations(db, flag) == [(1, [world.colleague.id])]
     assert len(notices(db)) == 2
+
+
+# Public holidays and closure days (issue 10: promises the team can keep).
+CHRISTMAS_EVE = datetime(2026, 12, 24, 15, 0, tzinfo=UTC)  # Thursday; Friday 25th a holiday
+
+
+def test_an_urgent_flag_raised_the_day_before_a_holiday_is_due_after_it(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    # Two working hours on Christmas Eve; Christmas Day and Boxing Day (observed Monday 28th)
+    # are not working days in England; the last two hours on Tuesday 29th.
+    flag = urgent_flag(app, db, world, at=CHRISTMAS_EVE)
+    assert flag.due_at == datetime(2026, 12, 29, 11, 0, tzinfo=UTC)
+
+
+def test_st_andrews_day_counts_in_england_but_not_in_scotland(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    friday = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # Monday 30th is St Andrew's Day
+    assert urgent_flag(app, db, world, at=friday).due_at == datetime(
+        2026, 11, 30, 12, 0, tzinfo=UTC
+    )
+    world.team.nation = "SCT"
+    db.add(world.team)
+    db.commit()
+    [flag] = send(app, db, world.other_carer, now=friday, self_harm="2")
+    assert flag.due_at == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def test_a_closure_day_is_skipped_by_the_due_by(app: Flask, db: Session, world: Flagged) -> None:
+    db.add(
+        TeamClosure(
+            team_id=world.team.id,
+            day=date(2026, 11, 24),
+            reason="Training",
+            created_by_id=world.lead.id,
+        )
+    )
+    db.commit()
+    # Monday 10:00 + four working hours is 14:00 the same day (closure on Tuesday: no effect).
+    assert urgent_flag(app, db, world).due_at == DUE
+    # Monday 16:00: one hour on Monday, none on Tuesday (closed), three on Wednesday.
+    [flag] = send(app, db, world.other_carer, now=datetime(2026, 11, 23, 16, 0, tzinfo=UTC),
+                  self_harm="2")  # fmt: skip
+    assert flag.due_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def test_a_note_is_due_one_working_day_later_and_after_the_holiday(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    [flag] = send(app, db, world.carer, now=CHRISTMAS_EVE, note="A hard week")
+    assert (flag.category, flag.severity) == ("note", "concern")
+    # Two hours on Christmas Eve, the other six on Tuesday 29th.
+    assert flag.due_at == datetime(2026, 12, 29, 15, 0, tzinfo=UTC)
+
+
+def test_an_unacknowledged_contact_request_escalates_at_its_due_by(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    [flag] = send(app, db, world.carer, now=RAISED, contact="true")
+    due = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # eight working hours
+    assert flag.due_at == due
+
+    run(app, db, due - SECOND)
+    assert escalations(db, flag) == []
+    run(app, db, due)
+    assert escalations(db, flag) == [(1, [world.colleague.id])]
+    run(app, db, due + timedelta(hours=1) - SECOND)
+    assert len(escalations(db, flag)) == 1
+    run(app, db, due + timedelta(hours=1))
+    assert escalations(db, flag)[1:] == [(2, [world.lead.id])]
+
+
+def test_an_acknowledged_contact_request_does_not_escalate(
+    app: Flask, db: Session, world: Flagged
+) -> None:
+    [flag] = send(app, db, world.carer, now=RAISED, contact="true")
+    with app.test_request_context():
+        lifecycle.acknowledge(
+            session=db, actor=world.clinician, flag_id=flag.id or 0, note=None,
+            now=RAISED + timedelta(hours=1),
+        )  # fmt: skip
+    run(app, db, RAISED + timedelta(days=5))
+    assert escalations(db, flag) == []
