@@ -106,6 +106,8 @@ MATRIX: dict[str, Entry] = {
     "teams.edit_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
     "teams.remove_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
     "teams.move_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),
+    "teams.add_closure": Entry(POST, LEAD),
+    "teams.remove_closure": Entry(POST, LEAD),
     # A carer reaches only what was scheduled for them and their own check-ins.
     "checkins.take": Entry(BOTH, OWN, lambda _w: {"instrument_id": "weekly"}),
     "checkins.done": Entry(GET, OWN, lambda w: {"checkin_id": w.checkin.id}),

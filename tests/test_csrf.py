@@ -77,6 +77,39 @@ def _add_subscription(client: FlaskClient, world: World) -> object:
     return None
 
 
+_CLOSURE_ENGINE: list[Any] = []
+
+
+def _add_closure(client: FlaskClient, world: World) -> object:
+    """A coming closure day of team A, for the removal to remove."""
+    from sqlmodel import Session
+
+    from parentapp.teams.models import TeamClosure
+
+    engine = client.application.extensions["parentapp.engine"]
+    _CLOSURE_ENGINE[:] = [engine]
+    with Session(engine) as session:
+        session.add(
+            TeamClosure(
+                team_id=world.team_a.id or 0,
+                day=(utcnow() + timedelta(days=30)).date(),
+                reason="Training day",
+                created_by_id=world.users["lead"].id or 0,
+            )
+        )
+        session.commit()
+    return None
+
+
+def _closure_id(_world: World) -> dict[str, Any]:
+    from sqlmodel import Session, select
+
+    from parentapp.teams.models import TeamClosure
+
+    with Session(_CLOSURE_ENGINE[0]) as session:
+        return {"closure_id": str(session.exec(select(TeamClosure.id)).one())}
+
+
 def _recent_birth() -> str:
     return (utcnow().date() - timedelta(days=10)).isoformat()
 
@@ -185,6 +218,15 @@ CASES: dict[str, Case] = {
     ),
     "teams.remove_contact": Case("lead", "teams.settings", lambda _w: {}),
     "teams.move_contact": Case("lead", "teams.settings", lambda _w: {"direction": "down"}),
+    "teams.add_closure": Case(
+        "lead",
+        "teams.settings",
+        lambda _w: {
+            "day": (utcnow() + timedelta(days=20)).date().isoformat(),
+            "reason": "Training day",
+        },
+    ),
+    "teams.remove_closure": Case("lead", "teams.settings", _closure_id, prepare=_add_closure),
     "checkins.take": Case(
         "owning_carer",
         "checkins.take",

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -16,11 +17,14 @@ from parentapp.accounts.forms import EmailMixin
 from parentapp.accounts.passwords import MAX_LENGTH
 from parentapp.forms import Form, MultiCheckboxField, choices
 from parentapp.teams.models import (
+    CLOSURE_REASON_MAX,
     CONCERN_RESPONSE_BOUNDS,
+    CONTACT_RESPONSE_BOUNDS,
     DEFAULT_QUICK_EXIT_URL,
     DISCREET_NAME_MAX,
     INVITE_EXPIRY_BOUNDS,
     MISSED_CHECKINS_BOUNDS,
+    NOTE_RESPONSE_BOUNDS,
     QUICK_EXIT_URL_MAX,
     URGENT_RESPONSE_BOUNDS,
 )
@@ -67,6 +71,15 @@ WEEKDAY_LABELS = {
     5: _l("Friday"),
     6: _l("Saturday"),
     7: _l("Sunday"),
+}
+
+
+# The `holidays` package's codes for the UK nations (see teams.models.NATIONS).
+NATION_LABELS = {
+    "ENG": _l("England"),
+    "WLS": _l("Wales"),
+    "SCT": _l("Scotland"),
+    "NIR": _l("Northern Ireland"),
 }
 
 
@@ -145,6 +158,37 @@ class TeamSettingsForm(TeamSettingsBase):
             ),
         ],
     )
+    # Optional in the form (the page always sends them): left out, a setting stays as it is.
+    note_response_days = IntegerField(
+        _l("Carers' notes must be read within (working days)"),
+        description=_l("Carers are told by when their note will be read."),
+        validators=[
+            Optional(),
+            NumberRange(
+                *NOTE_RESPONSE_BOUNDS, message=_l("Choose between %(min)s and %(max)s days.")
+            ),
+        ],
+    )
+    contact_response_hours = IntegerField(
+        _l("Someone must get in touch after a request to be contacted within (working hours)"),
+        description=_l(
+            "Carers are told by when someone will be in touch. Not acknowledged by then, the request goes to the duty clinician, then to you."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(
+                *CONTACT_RESPONSE_BOUNDS, message=_l("Choose between %(min)s and %(max)s hours.")
+            ),
+        ],
+    )
+    nation = SelectField(
+        _l("Public holidays of"),
+        choices=choices(NATION_LABELS.items()),
+        description=_l("Public holidays are not counted as working time."),
+        validators=[Optional()],
+        # Checked by the service, which gives the translated message.
+        validate_choice=False,
+    )
     duty_clinician_id = SelectField(
         _l("Duty clinician"),
         coerce=int,
@@ -213,3 +257,27 @@ class CrisisContactForm(Form):
 
 class MoveForm(Form):
     direction = HiddenField(validators=[InputRequired()])
+
+
+class ClosureForm(Form):
+    """A day the team is closed, on top of the public holidays."""
+
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(_l("Enter a date such as 24/12/2027."))],
+    )
+    reason = StringField(
+        _l("Reason"),
+        description=_l("Such as “Training day”. Carers are not shown it."),
+        validators=[
+            DataRequired(_l("Say why the team is closed, such as “Training day”.")),
+            Length(
+                max=CLOSURE_REASON_MAX,
+                message=_l("Use a shorter reason (at most %(max)s characters)."),
+            ),
+        ],
+    )
+
+
+class RemoveClosureForm(Form):
+    closure_id = IntegerField(validators=[InputRequired()])

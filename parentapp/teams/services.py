@@ -2,28 +2,35 @@
 
 import enum
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
-from parentapp.errors import DomainError
+from parentapp.db import utcnow
+from parentapp.errors import DomainError, NotFoundError
 from parentapp.teams.contacts import add_default_contacts
 from parentapp.teams.hours import WEEKDAYS, format_days, parse_days
 from parentapp.teams.models import (
+    CLOSURE_DAYS_AHEAD,
+    CLOSURE_REASON_MAX,
     CONCERN_RESPONSE_BOUNDS,
+    CONTACT_RESPONSE_BOUNDS,
     DEFAULT_QUICK_EXIT_URL,
     DISCREET_NAME_MAX,
     INVITE_EXPIRY_BOUNDS,
     MISSED_CHECKINS_BOUNDS,
+    NATIONS,
+    NOTE_RESPONSE_BOUNDS,
     QUICK_EXIT_URL_MAX,
     URGENT_RESPONSE_BOUNDS,
     Team,
+    TeamClosure,
 )
 from parentapp.teams.queries import team_by_name
 
@@ -120,7 +127,7 @@ def _check_bounds(value: int | None, bounds: tuple[int, int], field: str) -> Non
     if value is not None and not low <= value <= high:
         message = (
             _("Choose between %(min)s and %(max)s hours.", min=low, max=high)
-            if field == "urgent_response_hours"
+            if field.endswith("_hours")
             else _("Choose between %(min)s and %(max)s days.", min=low, max=high)
         )
         raise DomainError(message, field=field)
@@ -159,6 +166,9 @@ def update_settings(
     missed_checkins_threshold: int | None = None,
     urgent_response_hours: int | None = None,
     concern_response_days: int | None = None,
+    note_response_days: int | None = None,
+    contact_response_hours: int | None = None,
+    nation: str | None = None,
     duty_clinician_id: int | Unchanged | None = UNCHANGED,
     quick_exit_url: str | None = None,
     discreet_name: str | Unchanged | None = UNCHANGED,
@@ -193,6 +203,12 @@ def update_settings(
         team.missed_checkins_threshold = missed_checkins_threshold
     _check_bounds(urgent_response_hours, URGENT_RESPONSE_BOUNDS, "urgent_response_hours")
     _check_bounds(concern_response_days, CONCERN_RESPONSE_BOUNDS, "concern_response_days")
+    _check_bounds(note_response_days, NOTE_RESPONSE_BOUNDS, "note_response_days")
+    _check_bounds(contact_response_hours, CONTACT_RESPONSE_BOUNDS, "contact_response_hours")
+    if nation is not None and nation not in NATIONS:
+        raise DomainError(
+            _("Choose the nation whose public holidays the team keeps."), field="nation"
+        )
     if quick_exit_url is not None:
         quick_exit_url = check_quick_exit_url(quick_exit_url)
     if not isinstance(discreet_name, Unchanged):
@@ -203,6 +219,12 @@ def update_settings(
         team.urgent_response_hours = urgent_response_hours
     if concern_response_days is not None:
         team.concern_response_days = concern_response_days
+    if note_response_days is not None:
+        team.note_response_days = note_response_days
+    if contact_response_hours is not None:
+        team.contact_response_hours = contact_response_hours
+    if nation is not None:
+        team.nation = nation
     if quick_exit_url is not None:
         team.quick_exit_url = quick_exit_url
     if not isinstance(discreet_name, Unchanged):
@@ -222,5 +244,82 @@ def update_settings(
         actor_id=actor.id,
         target_type="team",
         target_id=team.id,
+    )
+    session.commit()
+
+
+def team_local_today(team: Team, now: datetime | None = None) -> date:
+    """Today's date where the team works (closure days are the team's local dates)."""
+    return (now or utcnow()).astimezone(ZoneInfo(team.time_zone)).date()
+
+
+def add_closure(
+    *,
+    session: Session,
+    actor: User,
+    team: Team,
+    day: date,
+    reason: str,
+    now: datetime | None = None,
+) -> TeamClosure:
+    """Close the team on ``day`` (a date in the team's zone): no response time counts
+    through it, and carers are told the next working day instead.
+
+    A past day is refused: flags already due were promised by the hours as they were. So is
+    a day more than a year ahead (one closure at a time, for days the lead knows of).
+
+    :raises DomainError: the day is past, too far ahead or already closed, or no reason.
+    """
+    today = team_local_today(team, now)
+    if day < today:
+        raise DomainError(_("Choose today or a day in the future."), field="day")
+    if day > today + timedelta(days=CLOSURE_DAYS_AHEAD):
+        raise DomainError(_("Choose a day within the next year."), field="day")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the team is closed, such as “Training day”."), field="reason")
+    if len(reason) > CLOSURE_REASON_MAX:
+        raise DomainError(
+            _("Use a shorter reason (at most %(max)s characters).", max=CLOSURE_REASON_MAX),
+            field="reason",
+        )
+    taken = session.exec(
+        select(TeamClosure.id).where(TeamClosure.team_id == team.id, TeamClosure.day == day)
+    ).first()
+    if taken is not None:
+        raise DomainError(_("The team is already closed on that day."), field="day")
+    assert team.id is not None and actor.id is not None
+    closure = TeamClosure(team_id=team.id, day=day, reason=reason, created_by_id=actor.id)
+    session.add(closure)
+    session.flush()
+    record(
+        session=session,
+        action="team.closure_added",
+        actor_id=actor.id,
+        target_type="team",
+        target_id=team.id,
+        detail=day.isoformat(),
+    )
+    session.commit()
+    return closure
+
+
+def remove_closure(*, session: Session, actor: User, team: Team, closure_id: int) -> None:
+    """Open the team again on a closure day.
+
+    :raises NotFoundError: no such closure day in this team.
+    """
+    closure = session.get(TeamClosure, closure_id)
+    if closure is None or closure.team_id != team.id:
+        raise NotFoundError("team closure")
+    day = closure.day
+    session.delete(closure)
+    record(
+        session=session,
+        action="team.closure_removed",
+        actor_id=actor.id,
+        target_type="team",
+        target_id=team.id,
+        detail=day.isoformat(),
     )
     session.commit()

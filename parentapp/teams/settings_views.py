@@ -1,9 +1,11 @@
-"""A team lead's settings: invitations, time zone, working hours, missed check-ins and the
-crisis contacts carers see on the safety screen, quick exit and the discreet app name and icon."""
+"""A team lead's settings: invitations, time zone, working hours, public holidays and closure
+days, response times, missed check-ins and the crisis contacts carers see on the safety screen,
+quick exit and the discreet app name and icon."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from parentapp.accounts.models import User
@@ -11,9 +13,15 @@ from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.security import role_required
 from parentapp.teams import contacts, services
-from parentapp.teams.forms import CrisisContactForm, MoveForm, TeamSettingsForm
+from parentapp.teams.forms import (
+    ClosureForm,
+    CrisisContactForm,
+    MoveForm,
+    RemoveClosureForm,
+    TeamSettingsForm,
+)
 from parentapp.teams.hours import parse_days
-from parentapp.teams.models import Team
+from parentapp.teams.models import Team, TeamClosure
 from parentapp.teams.queries import duty_clinician, team_clinicians
 from parentapp.teams.views import bp
 
@@ -46,6 +54,9 @@ def _settings_form(team: Team) -> TeamSettingsForm:
         data={
             "urgent_response_hours": team.urgent_response_hours,
             "concern_response_days": team.concern_response_days,
+            "note_response_days": team.note_response_days,
+            "contact_response_hours": team.contact_response_hours,
+            "nation": team.nation,
             "duty_clinician_id": duty.id if duty is not None else 0,
             "invite_expiry_days": team.invite_expiry_days,
             "time_zone": team.time_zone,
@@ -73,6 +84,7 @@ def _page(
     add_form: CrisisContactForm | None = None,
     failed: CrisisContactForm | None = None,
     failed_id: int | None = None,
+    closure_form: ClosureForm | None = None,
 ) -> str:
     rows = contacts.team_contacts(get_session(), team.id or 0)
     edit_forms = {
@@ -90,7 +102,16 @@ def _page(
         contacts=rows,
         edit_forms=edit_forms,
         add_form=add_form or CrisisContactForm(formdata=None),
+        closures=_closures(team),
+        closure_form=closure_form or ClosureForm(formdata=None),
     )
+
+
+def _closures(team: Team) -> list[TeamClosure]:
+    # Past closures no longer change any promise: the page lists the coming ones.
+    today = services.team_local_today(team)
+    query = select(TeamClosure).where(TeamClosure.team_id == team.id, col(TeamClosure.day) >= today)
+    return list(get_session().exec(query.order_by(col(TeamClosure.day))).all())
 
 
 @bp.route("/team/settings", methods=["GET", "POST"])
@@ -115,6 +136,9 @@ def settings() -> Response | str | tuple[str, int]:
                 missed_checkins_threshold=form.missed_checkins_threshold.data or 0,
                 urgent_response_hours=form.urgent_response_hours.data or 0,
                 concern_response_days=form.concern_response_days.data or 0,
+                note_response_days=form.note_response_days.data,
+                contact_response_hours=form.contact_response_hours.data,
+                nation=form.nation.data or None,
                 duty_clinician_id=form.duty_clinician_id.data or None,
                 quick_exit_url=form.quick_exit_url.data or "",
                 discreet_name=form.discreet_name.data,
@@ -211,3 +235,43 @@ def move_contact(contact_id: int) -> Response:
         step=-1 if form.direction.data == "up" else 1,
     )
     return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+
+
+@bp.route("/team/settings/closures", methods=["POST"])
+@lead_only
+def add_closure() -> Response | tuple[str, int]:
+    """Close the team on a day (not working time, like a public holiday)."""
+    team = _my_team()
+    form = ClosureForm()
+    if form.validate_on_submit() and form.day.data is not None:
+        try:
+            services.add_closure(
+                session=get_session(),
+                actor=_me(),
+                team=team,
+                day=form.day.data,
+                reason=form.reason.data or "",
+            )
+        except DomainError as error:
+            get_session().rollback()
+            apply_to_form(form, error)
+        else:
+            flash(_("Closure day added."), "success")
+            return redirect(url_for("teams.settings", _anchor="closures"))
+    return _page(team, closure_form=form), 400
+
+
+@bp.route("/team/settings/closures/remove", methods=["POST"])
+@lead_only
+def remove_closure() -> Response:
+    """Open the team again on a closure day."""
+    team = _my_team()
+    form = RemoveClosureForm()
+    if not form.validate_on_submit() or form.closure_id.data is None:
+        flash(_("Choose a closure day to remove."), "error")
+        return redirect(url_for("teams.settings", _anchor="closures"))
+    services.remove_closure(
+        session=get_session(), actor=_me(), team=team, closure_id=form.closure_id.data
+    )
+    flash(_("Closure day removed."), "success")
+    return redirect(url_for("teams.settings", _anchor="closures"))
