@@ -17,6 +17,7 @@ from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp, format_when
 from parentapp.checkins.followups import offered
 from parentapp.checkins.forms import VERSION_FIELD, CheckInForm, checkin_form, field_name
+from parentapp.checkins.promises import flags_raised_by, promises
 from parentapp.checkins.queries import UnknownVersion
 from parentapp.checkins.services import (
     AnswerError,
@@ -184,6 +185,8 @@ def done(checkin_id: int) -> str:
     seen = when_seen(team, now)
     # A positive short screen offers its full questionnaire straight away.
     follow_up = offered(session, carer, checkin)
+    # The committed times: each raised flag's due-by (none raised: the working hours alone).
+    promised = promises(flags_raised_by(session, checkin.id or 0), team)
     if queries.raised_urgent_flag(session, checkin.id or 0):
         return render_template(
             "checkins/safety.html",
@@ -191,6 +194,7 @@ def done(checkin_id: int) -> str:
             contacts=contacts_for_carers(session, team.id or 0),
             seen=seen,
             seen_at=format_when(seen.at),
+            promises=promised,
         )
     upcoming = [
         item
@@ -204,4 +208,5 @@ def done(checkin_id: int) -> str:
         next_due=upcoming[0].next_due_at if upcoming else None,
         seen=seen,
         seen_at=format_when(seen.at),
+        promises=promised,
     )

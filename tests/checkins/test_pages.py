@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from parentapp.checkins import carer_views
+from parentapp.checkins import services as checkin_services
 from parentapp.checkins.models import CheckIn
 from parentapp.db import utcnow
 from parentapp.teams.models import CrisisContact
@@ -160,6 +161,7 @@ def test_a_self_harm_answer_shows_the_safety_screen(
     carer: FlaskClient, db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(carer_views, "utcnow", lambda: FRIDAY_EVENING)
+    monkeypatch.setattr(checkin_services, "utcnow", lambda: FRIDAY_EVENING)
 
     response = send(carer, "weekly", {**CALM, "self_harm": "1"})
     html = carer.get(response.location).get_data(as_text=True)
@@ -178,8 +180,10 @@ def test_a_self_harm_answer_shows_the_safety_screen(
     assert 'href="sms:85258"' in html
     assert "Any time, day or night" in html
     assert "Nobody watches this app around the clock." in html
-    # Friday evening: the next time the team is at work is Monday morning.
-    assert re.search(r"Your clinician will see this by Monday November 30 at 9:00\W+AM", html)
+    # Friday evening: the flag's due-by, four working hours from Monday 09:00.
+    assert re.search(
+        r"A member of your team will see this by Monday November 30 at 1:00\W+PM", html
+    )
     assert "Your team works Monday to Friday, 9:00" in html
     assert "call 999 or go to your nearest A&E now" in html
 
@@ -188,11 +192,15 @@ def test_inside_working_hours_the_safety_screen_says_the_team_is_at_work(
     carer: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(carer_views, "utcnow", lambda: WEDNESDAY_MORNING)
+    monkeypatch.setattr(checkin_services, "utcnow", lambda: WEDNESDAY_MORNING)
 
     response = send(carer, "weekly", {**CALM, "harm_to_baby": "1"})
     html = carer.get(response.location).get_data(as_text=True)
 
-    assert "Your team is at work now, until" in html
+    # The committed time is said instead of "as soon as they can": four working hours on.
+    assert re.search(
+        r"A member of your team will see this by Wednesday November 25 at 2:00\W+PM", html
+    )
     assert "not at work right now" not in html
 
 
@@ -215,7 +223,9 @@ def test_kind_confirmation_says_what_happens_next(carer: FlaskClient, db: Sessio
     assert "Thank you, your answers have been sent" in html
     assert "Thank you for telling us" not in html
     assert "Your clinician has been asked to get in touch with you." in html
-    assert "Your clinician will read your note." in html
+    assert "Your clinician will read your note." not in html
+    assert "Your note will be read by" in html
+    assert "Someone from your team will be in touch by" in html
     assert "Your next check-in is due" in html
     assert "when the team is at work: Monday to Friday" in html
     assert stored(db)[0].contact_requested
