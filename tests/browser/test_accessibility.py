@@ -85,7 +85,7 @@ def build_world(app: Flask, make: Factory, db: Session, locale: str) -> World:
     for instrument_id in INSTRUMENTS[1:]:
         add_schedule(db, flagged.carer, instrument_id)
     send(app, db, flagged.carer, note="A calm week.")
-    (flag,) = send(app, db, flagged.carer, self_harm="1", note="Hard week.")
+    flag, _note_flag = send(app, db, flagged.carer, self_harm="1", note="Hard week.")
     checkins = db.exec(
         select(CheckIn).where(CheckIn.carer_id == flagged.carer.id).order_by(col(CheckIn.id))
     ).all()

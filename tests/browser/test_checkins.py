@@ -143,7 +143,12 @@ def test_a_carer_completes_every_shipped_instrument_on_a_phone(
             phone.get_by_role("heading", name="Thank you, your answers have been sent")
         ).to_be_visible()
     db.expire_all()
-    assert sorted(f.category for f in db.exec(select(Flag)).all()) == ["anxiety", "contact_request"]
+    # The note written on the way is a flag of its own: every note is read by a person.
+    assert sorted(f.category for f in db.exec(select(Flag)).all()) == [
+        "anxiety",
+        "contact_request",
+        "note",
+    ]
 
     # The PHQ-9 with "several days" on item 9: the safety screen, at once.
     start(phone, "Patient Health Questionnaire (PHQ-9)")

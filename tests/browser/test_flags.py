@@ -23,7 +23,7 @@ def test_clinician_acknowledges_and_closes_an_urgent_flag(
     app: Flask, make: Factory, db: Session, new_context: NewContext, screenshots: Path
 ) -> None:
     world = build(make, db)
-    (flag,) = send(app, db, world.carer, self_harm="1", note="Hard week.")
+    flag, _note_flag = send(app, db, world.carer, self_harm="1", note="Hard week.")
     assert flag.severity == "urgent"
 
     page = new_context(DESKTOP).new_page()
