@@ -100,7 +100,9 @@ MATRIX: dict[str, Entry] = {
     "teams.admin_home": Entry(GET, ADMIN),
     "teams.create_team": Entry(POST, ADMIN),
     "teams.create_staff": Entry(POST, ADMIN),
-    "teams.set_active": Entry(POST, ADMIN, lambda w: {"user_id": w.users["colleague"].id}),
+    "teams.set_active": Entry(
+        POST, ADMIN, lambda w: {"user_id": w.users["other_team_clinician"].id}
+    ),
     "teams.settings": Entry(BOTH, LEAD),
     "teams.add_contact": Entry(POST, LEAD),
     "teams.edit_contact": Entry(POST, LEAD, lambda w: {"contact_id": w.crisis_contact.id}),

@@ -17,6 +17,7 @@ from parentapp.families import codes
 from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
 from parentapp.families.queries import invitation_status
 from parentapp.teams.models import Team
+from parentapp.triage.lifecycle import hand_over
 
 # Bumped whenever the consent wording changes in meaning, so we know what each carer agreed to.
 # Bumped whenever the consent page says something new, so a record shows which text was agreed.
@@ -146,10 +147,12 @@ def add_infant(
 
 
 def reassign_family(*, session: Session, actor: User, family: Family, clinician_id: int) -> None:
-    """Make another clinician of the team the family's assigned clinician."""
+    """Make another clinician of the team the family's assigned clinician; its live flags
+    go with it, so nobody's concerns stay with a clinician who no longer holds them."""
     _check_clinician(session, family.team_id, clinician_id)
     family.assigned_clinician_id = clinician_id
     session.add(family)
+    hand_over(session=session, actor=actor, family_id=family.id or 0, owner_id=clinician_id)
     record(
         session=session,
         action="family.reassigned",

@@ -19,11 +19,15 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
+from parentapp.audit.services import record
 from parentapp.config import Settings
 from parentapp.db import session_scope, utcnow
 from parentapp.notifications.email import Send, compose, mailer
 from parentapp.notifications.models import Channel, Notification
 from parentapp.notifications.services import backoff
+from parentapp.teams.models import Team
+from parentapp.teams.reach import stand_ins
+from parentapp.triage.models import Flag
 
 log = logging.getLogger(__name__)
 # Stop sending a batch this long before its lease ends, so no other worker can take it over.
@@ -90,7 +94,7 @@ def _send_one(
         return error or RuntimeError("no mail connection")
     recipient = session.get(User, row.recipient_id)
     if recipient is None or not recipient.active:
-        return None  # nobody to tell: marking it delivered stops pointless retries
+        return None  # a carer's reminder to a closed account: nobody to tell, no retries
     try:
         send(compose(notification=row, recipient=recipient, settings=settings))
     except Exception as failure:
@@ -98,31 +102,83 @@ def _send_one(
     return None
 
 
+def _reroute(session: Session, row: Notification, now: datetime) -> bool:
+    """A flag's notice to an account no longer active goes to the team instead (duty
+    clinician, then leads, then every clinician): never marked delivered and dropped.
+    True when ``row`` was handled here (re-routed, or nobody left, logged at ERROR)."""
+    if row.flag_id is None:
+        return False
+    recipient = session.get(User, row.recipient_id)
+    if recipient is not None and recipient.active:
+        return False
+    flag = session.get(Flag, row.flag_id)
+    team = session.get(Team, flag.team_id) if flag is not None else None
+    if flag is None or team is None:
+        return False
+    ids = stand_ins(session, team, now, instead_of=row.recipient_id)
+    session.add_all(
+        Notification(
+            recipient_id=recipient_id,
+            channel=row.channel,
+            kind=row.kind,
+            flag_id=row.flag_id,
+            payload=row.payload,
+            deliver_after=now,
+        )
+        for recipient_id in ids
+    )
+    if ids:
+        row.last_error = f"recipient inactive: re-routed to user(s) {', '.join(map(str, ids))}"
+    else:
+        row.last_error = "recipient inactive: nobody active in the team"
+        log.error("flag %s: nobody active in team %s to tell (notice %s)", flag.id, team.id, row.id)
+    record(
+        session=session,
+        action="notification.rerouted",
+        target_type="flag",
+        target_id=flag.id,
+        detail=row.last_error,
+    )
+    row.delivered_at = now
+    row.locked_until = None
+    session.add(row)
+    session.commit()
+    return True
+
+
 def deliver_due(app: Flask, *, batch: int = 50, now: datetime | None = None) -> int:
     """Claim and deliver one batch of due notifications; how many were delivered."""
+    return _deliver_batch(app, batch=batch, now=now)[0]
+
+
+def _deliver_batch(app: Flask, *, batch: int, now: datetime | None) -> tuple[int, int]:
+    """One claimed batch: (delivered, re-routed to the team)."""
     settings: Settings = app.config["PARENTAPP_SETTINGS"]
     with app.app_context(), session_scope(app) as session:
         claimed_at = now or utcnow()
         ids = _claim(session, batch=batch, now=claimed_at, settings=settings)
         if not ids:
-            return 0
+            return 0, 0
         rows = session.exec(
             select(Notification).where(col(Notification.id).in_(ids)).order_by(col(Notification.id))
         ).all()
         stop_at = time.monotonic() + settings.notification_lease.total_seconds()
         stop_at -= LEASE_MARGIN_SECONDS
-        delivered = 0
+        delivered = rerouted = 0
         needs_mail = any(r.channel == Channel.EMAIL.value for r in rows)
         with _maybe_mailer(settings, needs_mail) as (send, connect_error):
             for row in rows:
                 if time.monotonic() >= stop_at:
                     break  # the lease is nearly over: leave the rest for the next claim
+                if _reroute(session, row, now if now is not None else utcnow()):
+                    rerouted += 1
+                    continue
                 error = _send_one(session, row, send, settings, connect_error)
                 _finish(session, row, now=now if now is not None else utcnow(), error=error)
                 delivered += error is None
                 if error is not None:
                     log.warning("notification %s not delivered: %s", row.id, row.last_error)
-        return delivered
+        return delivered, rerouted
 
 
 class _maybe_mailer:
@@ -157,8 +213,9 @@ def deliver_all_due(
     """Drain the outbox a batch at a time (bounded, so other jobs still get their turn)."""
     total = 0
     for _ in range(max_batches):
-        delivered = deliver_due(app, batch=batch, now=now)
+        delivered, rerouted = _deliver_batch(app, batch=batch, now=now)
         total += delivered
-        if delivered < batch:
+        # Re-routed notices are new rows due now: send them in this run, not the next.
+        if delivered < batch and not rerouted:
             break
     return total

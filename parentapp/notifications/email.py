@@ -29,6 +29,7 @@ SUBJECTS = {
     "flag_urgent": _l("A flag is now urgent"),
     "flag_repeat": _l("A new urgent answer to review"),
     "flag_escalated": _l("An urgent flag needs you"),
+    "flag_reassigned": _l("A family's flags are now yours"),
     "digest": _l("Your open flags today"),
     "reminder": _l("Your check-in is ready"),
 }

@@ -22,6 +22,8 @@ class Kind(enum.StrEnum):
     # Another urgent answer on a live urgent flag (re-opened if it had been acknowledged).
     FLAG_REPEAT = "flag_repeat"
     FLAG_ESCALATED = "flag_escalated"
+    # A family was reassigned: its live flags are now this clinician's.
+    FLAG_REASSIGNED = "flag_reassigned"
     DIGEST = "digest"
     # To a carer: a check-in is due (the email fallback of a push reminder).
     REMINDER = "reminder"

@@ -104,6 +104,9 @@ def _page(
         add_form=add_form or CrisisContactForm(formdata=None),
         closures=_closures(team),
         closure_form=closure_form or ClosureForm(formdata=None),
+        # The lead reading this page is the team's lead, so the one gap left to warn of is
+        # an unset duty clinician (the admin page warns of a team with neither).
+        no_duty=duty_clinician(get_session(), team.id or 0) is None,
     )
 
 

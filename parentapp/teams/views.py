@@ -15,6 +15,8 @@ from parentapp.security import role_required
 from parentapp.teams import services
 from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm
 from parentapp.teams.queries import all_teams
+from parentapp.teams.reach import teams_without_lead_or_duty, unreachable_flags
+from parentapp.teams.staff import set_staff_active
 
 bp = Blueprint("teams", __name__, template_folder="templates")
 admin_only = role_required("admin")
@@ -38,6 +40,8 @@ def _admin_page(team_form: TeamForm | None = None, staff_form: StaffForm | None 
         team_form=team_form or TeamForm(formdata=None),
         staff_form=staff_form,
         active_form=ActiveForm(formdata=None),
+        uncovered=teams_without_lead_or_duty(session),
+        unreachable=unreachable_flags(session),
     )
 
 
@@ -106,7 +110,7 @@ def set_active(user_id: int) -> Response:
     if not form.validate_on_submit() or form.active.data not in {"0", "1"}:
         abort(400)
     try:
-        accounts.set_active(
+        set_staff_active(
             session=session, actor=current_user, user=user, active=form.active.data == "1"
         )
     except DomainError as error:

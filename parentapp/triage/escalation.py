@@ -1,7 +1,9 @@
 """Escalation: an urgent flag nobody has acknowledged by its due-by goes to the team's duty
-clinician, then (still unacknowledged) to the team lead. Every step is a flag event, an audit
+clinician, then (still unacknowledged) to the team lead, or to every clinician of a team
+without one. It never leaves the team (see ``teams.reach``). Every step is a flag event, an audit
 entry and a notification (in-app and email) to each person it reaches."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,15 +11,17 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import Session, col, select
 
-from parentapp.accounts.models import Role, User
 from parentapp.audit.services import record
 from parentapp.db import session_scope, utcnow
-from parentapp.leave.services import active_covers, route, team_today
+from parentapp.leave.services import route
 from parentapp.notifications.services import notify_escalation
 from parentapp.teams.models import Team
-from parentapp.teams.queries import duty_clinician, team_leads
+from parentapp.teams.queries import duty_clinician
+from parentapp.teams.reach import covers_today, leads_or_team
 from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
 from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,31 +30,19 @@ class Step:
     recipient_ids: list[int]
 
 
-def _unique(ids: list[int]) -> list[int]:
-    return list(dict.fromkeys(ids))
-
-
-def _admins(session: Session) -> list[int]:
-    rows = session.exec(
-        select(User.id).where(User.role == Role.ADMIN.value, col(User.active).is_(True))
-    ).all()
-    return [i for i in rows if i is not None]
-
-
 def next_step(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
     """Who the flag goes to next. The duty clinician is skipped when there is none, or when
-    they are the one already holding the flag; a team with no lead falls back to the
-    administrators, so an escalation always reaches a person."""
+    they are the one already holding the flag; a team with no lead goes to every active
+    clinician of the team. Nobody at all only when the team has no active clinician left."""
     assert team.id is not None
-    covers = active_covers(session, team.id, team_today(team, now))
+    covers = covers_today(session, team, now)
     holder = route(flag.owner_id, covers)
     if flag.escalation_level < TO_DUTY:
         duty = duty_clinician(session, team.id)
         duty_id = route(duty.id, covers) if duty is not None and duty.id is not None else None
         if duty_id is not None and duty_id != holder:
             return Step(TO_DUTY, [duty_id])
-    leads = _unique([route(lead.id or 0, covers) for lead in team_leads(session, team.id)])
-    return Step(TO_LEAD, leads or _admins(session))
+    return Step(TO_LEAD, leads_or_team(session, team, now, besides=frozenset({holder})))
 
 
 def escalate(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
@@ -76,6 +68,9 @@ def escalate(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
         target_id=flag.id,
         detail=f"level {step.level} to user(s) {', '.join(map(str, step.recipient_ids)) or 'none'}",
     )
+    if not step.recipient_ids:
+        # Only a team with no active clinician gets here; the admin page lists it too.
+        log.error("flag %s: nobody active in team %s to escalate to", flag.id, team.id)
     notify_escalation(
         session=session, flag=flag, recipient_ids=step.recipient_ids, level=step.level, now=now
     )

@@ -44,6 +44,7 @@ EVENT_LABELS: Labels = {
     "acknowledged": _l("Acknowledged"),
     "closed": _l("Closed"),
     "escalated": _l("Escalated"),
+    "reassigned": _l("Passed to the family's new clinician"),
 }
 
 

@@ -1,15 +1,17 @@
-"""What a clinician does with a flag: acknowledge it, then close it with an outcome."""
+"""What a clinician does with a flag: acknowledge it, then close it with an outcome; and
+handing a family's flags to its new clinician."""
 
 from datetime import datetime
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
+from parentapp.notifications.services import Kind, notify_flag
 from parentapp.triage.models import Flag, FlagEvent, FlagState, Outcome
 
 NOTE_MAX = 2000
@@ -125,3 +127,33 @@ def _event(
         target_id=flag.id,
         detail=f"outcome={flag.outcome}" if kind == "closed" else None,
     )
+
+
+def hand_over(
+    *, session: Session, actor: User, family_id: int, owner_id: int, now: datetime | None = None
+) -> list[Flag]:
+    """A family's new assigned clinician takes over its live flags: each gets a "reassigned"
+    event and the new owner a notification (emailed at once when urgent, like a new flag), so a
+    flag never stays with someone who no longer holds the family. Flushes, never commits."""
+    now = now or utcnow()
+    flags = session.exec(
+        select(Flag)
+        .where(Flag.family_id == family_id, col(Flag.state) != FlagState.CLOSED.value)
+        .where(Flag.owner_id != owner_id)
+        .order_by(col(Flag.id))
+        .with_for_update()
+    ).all()
+    for flag in flags:
+        flag.owner_id = owner_id
+        session.add(flag)
+        session.add(
+            FlagEvent(
+                flag_id=flag.id or 0,
+                at=now,
+                kind="reassigned",
+                actor_id=actor.id,
+                recipient_ids=[owner_id],
+            )
+        )
+        notify_flag(session=session, flag=flag, kind=Kind.FLAG_REASSIGNED, now=now)
+    return list(flags)

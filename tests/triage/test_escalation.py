@@ -212,7 +212,7 @@ def test_a_duty_clinician_on_leave_is_replaced_by_their_cover(
     assert escalations(db, flag) == [(1, [cover.id])]
 
 
-def test_a_team_without_a_lead_escalates_to_the_administrators(
+def test_a_team_without_a_lead_escalates_to_every_clinician_of_the_team_not_administrators(
     app: Flask, db: Session, world: Flagged, make: Factory
 ) -> None:
     admin = make.user("admin")
@@ -222,7 +222,23 @@ def test_a_team_without_a_lead_escalates_to_the_administrators(
     db.commit()
     flag = urgent_flag(app, db, world)
     run(app, db, DUE)
-    assert escalations(db, flag) == [(2, [admin.id])]
+    # The holder already has it: the rest of the team is told; never an administrator.
+    assert escalations(db, flag) == [(2, [world.colleague.id])]
+    assert admin.id not in {recipient for recipient, _kind in notices(db)}
+
+
+def test_a_team_whose_holder_is_its_only_clinician_still_tells_the_holder(
+    app: Flask, db: Session, world: Flagged, make: Factory
+) -> None:
+    make.user("admin")
+    for user in (world.lead, world.colleague):
+        user.active = False
+        user.on_duty = False
+        db.add(user)
+    db.commit()
+    flag = urgent_flag(app, db, world)
+    run(app, db, DUE)
+    assert escalations(db, flag) == [(2, [world.clinician.id])]
 
 
 def test_the_flag_page_shows_the_escalation(
