@@ -142,3 +142,17 @@ def test_a_reassigned_urgent_flag_reaches_the_new_owners_inbox(
     body = handed.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "open flags are now yours" in body
     assert "Aisha" not in body and "Khan" not in body and "harm" not in body.lower()
+
+
+def test_an_email_goes_to_the_address_the_recipient_has_when_it_is_sent(
+    app: Flask, db: Session, world: Flagged, smtp: SmtpServer
+) -> None:
+    world.clinician.active = True
+    db.add(world.clinician)
+    db.commit()
+    send(app, db, world.carer, now=MONDAY, self_harm="1")
+    world.clinician.email = "sam.new@example.org"
+    db.add(world.clinician)
+    db.commit()
+    run_jobs_once(app, now=MONDAY)
+    assert inbox(smtp) == ["sam.new@example.org"]

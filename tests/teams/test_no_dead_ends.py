@@ -271,3 +271,25 @@ def test_flags_with_nobody_to_tell_are_logged_and_shown_to_the_administrator(
             Notification.kind == "flag_escalated", col(Notification.recipient_id) == admin.id
         )
     ).all()
+
+
+@pytest.mark.parametrize("whom", ["inactive", "other_team"])
+def test_a_family_cannot_be_reassigned_to_an_inactive_or_other_team_clinician(
+    app: Flask, db: Session, world: Flagged, whom: str
+) -> None:
+    [flag] = send(app, db, world.carer, now=MONDAY, self_harm="1")
+    target = world.colleague if whom == "inactive" else world.other_team_clinician
+    if whom == "inactive":
+        target.active = False
+        db.add(target)
+        db.commit()
+    client = app.test_client()
+    login(client, world.clinician.email)
+    response = client.post(
+        f"/families/{world.family.id}/clinician", data={"assigned_clinician_id": str(target.id)}
+    )
+    assert response.status_code == 400
+    db.expire_all()
+    assert db.get(Flag, flag.id).owner_id == world.clinician.id  # type: ignore[union-attr]
+    family = db.get(type(world.family), world.family.id)
+    assert family is not None and family.assigned_clinician_id == world.clinician.id
