@@ -33,7 +33,7 @@ def test_clinician_acknowledges_and_closes_an_urgent_flag(
     page.get_by_role("button", name="Log in").click()
 
     page.goto("/flags")
-    row = page.get_by_role("row").filter(has_text="Aisha")
+    row = page.get_by_role("row").filter(has_text="Aisha").filter(has_text="Thoughts")
     expect(row).to_contain_text("Urgent")
     # A due-by is shown (the team's urgent response time), not a dash.
     expect(row.get_by_role("cell").nth(5)).not_to_have_text("—")

@@ -256,7 +256,7 @@ def test_flags_with_nobody_to_tell_are_logged_and_shown_to_the_administrator(
 
     page = admin_page(app, admin)
     assert "Flags with nobody to tell" in page
-    assert "Riverside Team: 1 open flags" in page
+    assert "Riverside Team: open flags: 1," in page
     assert "Hillside Team: " not in page  # no live flags there
 
     with caplog.at_level(logging.ERROR):
