@@ -1,23 +1,48 @@
 """A real HTTP server for the app in a background thread, for tests that need real requests
-(the browser, or concurrent clients)."""
+(the browser, or concurrent clients).
+
+It is waitress, a production WSGI server, not Werkzeug's development server: when a browser
+drops a connection mid-response (a page navigates away while a script or stylesheet is still
+arriving) the development server skips closing the response, so the static file it was sending
+stays open and the suite fails on a ResourceWarning. Waitress closes every response body, and on
+shutdown every connection with whatever it was still sending.
+"""
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from werkzeug.serving import make_server
+from waitress.server import create_server
+
+# Enough threads for a browser's parallel requests plus the test's own concurrent clients.
+THREADS = 16
 
 
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free local port while the block runs; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=THREADS, ident="parentapp")
+    port = server.effective_port  # type: ignore[union-attr]
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        _stop(server, thread)
+
+
+def _stop(server: object, thread: threading.Thread) -> None:
+    """Let the request threads finish what they are doing and stop, then close the listening
+    socket and every open connection inside the server's own loop (so nothing races it), and
+    let the loop end."""
+    server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+
+    def close_everything() -> None:
+        for channel in list(server._map.values()):  # type: ignore[attr-defined]
+            # An HTTP connection's handle_close also closes the buffers (files) it was sending.
+            closer = getattr(channel, "handle_close", None) if hasattr(channel, "outbufs") else None
+            (closer or channel.close)()
+
+    server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]
+    thread.join(timeout=10)
