@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app parentapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test pytest lint format translations install install-test clean
+.PHONY: run test test-repeat pytest lint format translations install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ test: lint pytest
 pytest: install-test
 	$(FLASK) translate compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-repeat: run the browser tests N times in a row (default 3), stopping at the first failure
+N ?= 3
+test-repeat: install-test
+	$(FLASK) translate compile
+	for run in $$(seq 1 $(N)); do \
+		echo "browser tests: run $$run of $(N)"; \
+		$(BIN)/python -m pytest -x -q tests/browser $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install-test
 	$(BIN)/ruff format --check .
