@@ -2,7 +2,7 @@
 
 import itertools
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask
 from sqlmodel import Session, select
@@ -34,6 +34,16 @@ WEEKLY_CALM = {
 _seq = itertools.count(1)
 
 
+class _Row(Protocol):
+    id: int | None
+
+
+def pk(row: _Row) -> int:
+    """The primary key of a saved row; a row that has none was never saved, a bug in the test."""
+    assert row.id is not None, f"{type(row).__name__} has not been saved"
+    return row.id
+
+
 class Factory:
     def __init__(self, session: Session, app: Flask | None = None) -> None:
         self.session = session
@@ -51,14 +61,12 @@ class Factory:
         self.session.refresh(obj)
         return obj
 
-    def team(self, name: str | None = None, **kw: object) -> Team:
+    def team(self, name: str | None = None, **kw: Any) -> Team:
         return self._save(Team(name=name or f"Team {next(_seq)}", **kw))
 
-    def user(
-        self, role: Role | str = Role.CLINICIAN, team: Team | None = None, **kw: object
-    ) -> User:
+    def user(self, role: Role | str = Role.CLINICIAN, team: Team | None = None, **kw: Any) -> User:
         n = next(_seq)
-        fields: dict[str, object] = {
+        fields: dict[str, Any] = {
             "email": f"user{n}@example.org",
             "display_name": f"Person {n}",
             "password_hash": self._password_hash(),
@@ -68,32 +76,32 @@ class Factory:
         fields.update(kw)
         return self._save(User(**fields))
 
-    def family(self, team: Team, clinician: User, label: str | None = None, **kw: object) -> Family:
+    def family(self, team: Team, clinician: User, label: str | None = None, **kw: Any) -> Family:
         return self._save(
             Family(
-                team_id=team.id,
+                team_id=pk(team),
                 label=label or f"Family {next(_seq)}",
-                assigned_clinician_id=clinician.id,
+                assigned_clinician_id=pk(clinician),
                 **kw,
             )
         )
 
-    def infant(self, family: Family, name: str = "Baby", **kw: object) -> Infant:
+    def infant(self, family: Family, name: str = "Baby", **kw: Any) -> Infant:
         kw.setdefault("date_of_birth", utcnow().date() - timedelta(days=60))
-        return self._save(Infant(family_id=family.id, name=name, **kw))
+        return self._save(Infant(family_id=pk(family), name=name, **kw))
 
     def carer(
         self,
         family: Family,
         role: CarerRole = CarerRole.MOTHER,
         consented: bool = True,
-        **kw: object,
+        **kw: Any,
     ) -> User:
         user = self.user(Role.CARER, **kw)
         self._save(
             Carer(
-                user_id=user.id,
-                family_id=family.id,
+                user_id=pk(user),
+                family_id=pk(family),
                 carer_role=role.value,
                 consented_at=utcnow() if consented else None,
                 consent_version="2026-11" if consented else None,
@@ -102,14 +110,14 @@ class Factory:
         return user
 
     def invitation(
-        self, family: Family, by: User, *, expires_in: timedelta = timedelta(days=14), **kw: object
+        self, family: Family, by: User, *, expires_in: timedelta = timedelta(days=14), **kw: Any
     ) -> tuple[Invitation, str]:
         code = codes.new_code()
         invitation = self._save(
             Invitation(
-                family_id=family.id,
+                family_id=pk(family),
                 code_hash=codes.code_hash(code),
-                created_by_id=by.id,
+                created_by_id=pk(by),
                 expires_at=utcnow() + expires_in,
                 **kw,
             )
@@ -125,7 +133,7 @@ def carer_row(db: Session, user: User) -> Carer:
 def add_schedule(db: Session, carer: Carer, instrument_id: str, **kw: Any) -> Schedule:
     """Schedule an instrument for a carer, due since yesterday unless ``starts_at`` says."""
     row = Schedule(
-        carer_id=carer.id or 0,
+        carer_id=pk(carer),
         instrument_id=instrument_id,
         starts_at=kw.pop("starts_at", utcnow() - timedelta(days=1)),
         **kw,

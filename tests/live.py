@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, create_server
 
 # Enough threads for a browser's parallel requests plus the test's own concurrent clients.
 THREADS = 16
@@ -23,7 +23,9 @@ THREADS = 16
 def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free local port while the block runs; yields the base URL."""
     server = create_server(app, host="127.0.0.1", port=0, threads=THREADS, ident="parentapp")
-    port = server.effective_port  # type: ignore[union-attr]
+    # One host and port make one listening server; several would make a MultiSocketServer.
+    assert isinstance(server, BaseWSGIServer)
+    port = server.effective_port  # type: ignore[attr-defined]  # set at bind; not in the stubs
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
     try:

@@ -167,7 +167,8 @@ def test_blank_answers_count_as_absent_for_a_replay(
 
 
 def test_keys_belong_to_one_carer(api_for: ApiFor, db: Session, make: Factory, home: Home) -> None:
-    from tests.api.conftest import carer_row, schedule
+    from tests.factories import add_schedule as schedule
+    from tests.factories import carer_row
 
     other = make.carer(home.family)
     schedule(db, carer_row(db, other), "weekly")

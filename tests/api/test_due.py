@@ -9,9 +9,10 @@ from parentapp.accounts.models import User
 from parentapp.api.serialize import iso
 from parentapp.db import utcnow
 from parentapp.families.models import CarerRole
-from tests.api.conftest import Home, carer_row, schedule, submit
+from tests.api.conftest import Home, submit
 from tests.api.schema_check import ApiClient
-from tests.factories import Factory
+from tests.factories import Factory, carer_row
+from tests.factories import add_schedule as schedule
 
 ApiFor = Callable[[User | None], ApiClient]
 

@@ -11,9 +11,10 @@ from parentapp.accounts.models import User
 from parentapp.api import serialize
 from parentapp.families.models import CarerRole
 from parentapp.instruments.registry import builtin_registry
-from tests.api.conftest import Home, carer_row, schedule
+from tests.api.conftest import Home
 from tests.api.schema_check import ApiClient
-from tests.factories import Factory
+from tests.factories import Factory, carer_row
+from tests.factories import add_schedule as schedule
 
 ApiFor = Callable[[User | None], ApiClient]
 

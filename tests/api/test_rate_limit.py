@@ -4,9 +4,10 @@ import pytest
 from sqlmodel import Session
 
 from parentapp.config import Settings
-from tests.api.conftest import CALM, Home, carer_row, checkins_of, schedule, submit
+from tests.api.conftest import CALM, Home, checkins_of, submit
 from tests.api.schema_check import ApiClient
-from tests.factories import Factory
+from tests.factories import Factory, carer_row
+from tests.factories import add_schedule as schedule
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole
 from parentapp.instruments.registry import builtin_registry
-from tests.checkins.conftest import PHQ9_ITEMS, Home, add_schedule, carer_row
+from tests.checkins.conftest import PHQ9_ITEMS, Home
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, add_schedule, carer_row
 
 PHQ2 = builtin_registry().get("phq2")
 # The screen's own cut-off, as the app reads it: never a number copied here.

@@ -22,12 +22,10 @@ from tests.checkins.conftest import (
     GAD7_ITEMS,
     PHQ9_ITEMS,
     Home,
-    add_schedule,
     all_answered,
-    carer_row,
 )
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, add_schedule, carer_row
 
 FRIDAY_EVENING = datetime(2026, 11, 27, 19, 30, tzinfo=UTC)
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ from parentapp.db import utcnow
 from parentapp.families.models import CarerRole
 from parentapp.instruments.models import ImportedDefinition
 from parentapp.instruments.registry import DEFINITIONS_DIR
-from tests.checkins.conftest import Home, carer_row
+from tests.checkins.conftest import Home
 from tests.conftest import login
-from tests.factories import Factory, add_schedule
+from tests.factories import Factory, add_schedule, carer_row
 
 
 @pytest.fixture

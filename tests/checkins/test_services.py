@@ -23,8 +23,8 @@ from parentapp.instruments.registry import load_registry
 from parentapp.instruments.scoring import score
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.rules import RULESET_VERSION
-from tests.checkins.conftest import CALM, PHQ9_ITEMS, Home, add_schedule, all_answered, carer_row
-from tests.factories import Factory
+from tests.checkins.conftest import CALM, PHQ9_ITEMS, Home, all_answered
+from tests.factories import Factory, add_schedule, carer_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
