@@ -42,7 +42,9 @@ def floor_app() -> Flask:
     @app.post("/rows")
     def insert() -> ResponseReturnValue:
         with Session(engine) as session:
-            row = FloorRow(carer=request.headers.get("X-Carer", ""), body=request.get_data(True))
+            row = FloorRow(
+                carer=request.headers.get("X-Carer", ""), body=request.get_data(as_text=True)
+            )
             session.add(row)
             session.commit()
             return jsonify({"id": row.id}), 201

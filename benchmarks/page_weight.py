@@ -176,7 +176,7 @@ def start_app() -> tuple[str, Meter, Callable[[], None], dict[str, str]]:
 
 def phone(browser: Browser, base: str, state: Any = None) -> BrowserContext:
     """A new browser profile at phone size: its own cookies, cache and service workers."""
-    return browser.new_context(base_url=base, storage_state=state, **PHONE)  # type: ignore[arg-type]
+    return browser.new_context(base_url=base, storage_state=state, **PHONE)
 
 
 def logged_in_state(browser: Browser, base: str) -> Any:
