@@ -4,7 +4,7 @@ an app per test, clients, factories and a login helper."""
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,9 @@ from parentapp.cli import alembic_config
 from parentapp.config import Settings
 from parentapp.db import make_engine
 from tests import factories
+
+# The login_as fixture: logs a user in on the test's client and hands the client back.
+LoginAs = Callable[[parentapp.models.User], FlaskClient]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -124,7 +127,7 @@ def csrf_token(html: str) -> str:
 
 
 @pytest.fixture
-def login_as(client: FlaskClient):  # type: ignore[no-untyped-def]
+def login_as(client: FlaskClient) -> LoginAs:
     def _login(user: "parentapp.models.User") -> FlaskClient:
         login(client, user.email)
         return client

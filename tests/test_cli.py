@@ -238,7 +238,7 @@ def test_db_current_shows_the_head_revision(runner: Runner, db: Session):
 
     from parentapp.cli import alembic_config
 
-    url = str(db.get_bind().url.render_as_string(hide_password=False))
+    url = str(db.get_bind().engine.url.render_as_string(hide_password=False))
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     assert head
     output = _ok(runner.invoke(args=["db", "current"]))

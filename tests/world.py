@@ -22,7 +22,7 @@ from parentapp.leave.models import Leave
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, pk
 
 # Who knocks on each door; the order is the column order of the access matrix.
 ACTORS = (
@@ -109,12 +109,12 @@ def _checkins(
     """The owning carer's weekly schedule and one check-in; a crisis contact for team A."""
     session = make.session
     carer = session.exec(select(Carer).where(Carer.user_id == carer_user.id)).one()
-    schedule = Schedule(carer_id=carer.id, instrument_id="weekly")
-    contact = CrisisContact(team_id=team.id, name="Local crisis line", phone="0800 000 000")
+    schedule = Schedule(carer_id=pk(carer), instrument_id="weekly")
+    contact = CrisisContact(team_id=pk(team), name="Local crisis line", phone="0800 000 000")
     session.add_all([schedule, contact])
     session.flush()
     checkin = CheckIn(
-        carer_id=carer.id,
+        carer_id=pk(carer),
         family_id=carer.family_id,
         schedule_id=schedule.id,
         instrument_id="weekly",

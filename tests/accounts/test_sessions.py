@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
+from werkzeug.test import TestResponse
 
 from parentapp.accounts import passwords
 from parentapp.accounts.models import LoginSession, Role, User
@@ -23,7 +24,7 @@ LOGIN_FAILED = "The email address or password is not right. Please try again."
 INACTIVITY = "You were logged out after a period of inactivity. Please log in again."
 
 
-def _post_login(client: FlaskClient, email: str, password: str):  # type: ignore[no-untyped-def]
+def _post_login(client: FlaskClient, email: str, password: str) -> TestResponse:
     return client.post("/login", data={"email": email, "password": password})
 
 

@@ -14,7 +14,7 @@ from parentapp.teams.models import CrisisContact
 from parentapp.triage.models import Flag
 from tests.api.conftest import CALM, Home, checkins_of, submit
 from tests.api.schema_check import ApiClient
-from tests.factories import Factory
+from tests.factories import Factory, pk
 
 ApiFor = Callable[[User | None], ApiClient]
 
@@ -87,9 +87,9 @@ def test_safety_lists_the_teams_own_contacts_in_order(
 ) -> None:
     db.add_all(
         [
-            CrisisContact(team_id=home.team.id, position=1, name="Samaritans", phone="116 123"),
+            CrisisContact(team_id=pk(home.team), position=1, name="Samaritans", phone="116 123"),
             CrisisContact(
-                team_id=home.team.id, position=0, name="Crisis line", text_number="85258"
+                team_id=pk(home.team), position=0, name="Crisis line", text_number="85258"
             ),
         ]
     )

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import Role
 from parentapp.audit.models import AuditEvent
 from parentapp.db import utcnow
-from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
+from tests.factories import Factory
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,9 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     assert widths["scroll"] <= widths["inner"], f"{page.url} scrolls sideways: {widths}"
 
 
-def test_clinician_invites_and_carer_joins_on_a_phone(new_context, make, screenshots: Path):
+def test_clinician_invites_and_carer_joins_on_a_phone(
+    new_context: NewContext, make: Factory, screenshots: Path
+) -> None:
     team = make.team("Riverside Team")
     clinician = make.user(Role.CLINICIAN, team, display_name="Sam Patel")
 
@@ -119,7 +122,7 @@ def test_clinician_invites_and_carer_joins_on_a_phone(new_context, make, screens
     desk.screenshot(path=screenshots / "clinician-family.png", full_page=True)
 
 
-def test_mistyped_code_shows_a_friendly_error(new_context, screenshots: Path):
+def test_mistyped_code_shows_a_friendly_error(new_context: NewContext, screenshots: Path) -> None:
     phone = new_context(PHONE).new_page()
     phone.goto("/join")
     phone.get_by_label("Invitation code").fill("ABCD-EFGH-JKM")  # one character short
@@ -141,7 +144,9 @@ def test_mistyped_code_shows_a_friendly_error(new_context, screenshots: Path):
     expect(phone.locator("#code-error")).to_contain_text("We could not find that code.")
 
 
-def test_logout_revokes_the_session_cookie(new_context, make, db: Session):
+def test_logout_revokes_the_session_cookie(
+    new_context: NewContext, make: Factory, db: Session
+) -> None:
     team = make.team()
     clinician = make.user(Role.CLINICIAN, team)
     desk_context = new_context(DESKTOP)

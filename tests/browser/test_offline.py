@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session, select
 
@@ -152,7 +153,10 @@ def test_a_stale_csrf_token_does_not_stop_the_sending(
     # The session's token is gone (as after it expired), the page still holds the old one.
     name = app.config["SESSION_COOKIE_NAME"]
     [cookie] = [c for c in context.cookies() if c["name"] == name]
-    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    interface = app.session_interface  # Flask's own signed-cookie sessions
+    assert isinstance(interface, SecureCookieSessionInterface)
+    serializer = interface.get_signing_serializer(app)
+    assert serializer is not None  # None only without a secret key
     data = serializer.loads(cookie["value"])
     assert data.pop("csrf_token")
     context.add_cookies(

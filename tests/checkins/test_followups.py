@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from parentapp.accounts.models import User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole
@@ -42,18 +43,18 @@ def carer(client: FlaskClient, home: Home) -> FlaskClient:
 
 
 @pytest.fixture
-def screened(db: Session, make: Factory, home: Home) -> tuple[Carer, FlaskClient]:
+def screened(db: Session, make: Factory, home: Home) -> tuple[Carer, User]:
     """A carer asked the weekly check-in and the PHQ-2 only, logged in."""
     user = make.carer(home.family, CarerRole.FATHER, display_name="Imran")
     carer = carer_row(db, user)
     add_schedule(db, carer, "weekly")
     add_schedule(db, carer, "phq2")
-    return carer, user  # type: ignore[return-value]
+    return carer, user
 
 
-def _client(app: Flask, user: object) -> FlaskClient:
+def _client(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
-    login(client, user.email)  # type: ignore[attr-defined]
+    login(client, user.email)
     return client
 
 

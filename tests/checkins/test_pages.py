@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.checkins import carer_views
 from parentapp.checkins import services as checkin_services
@@ -47,7 +47,7 @@ def send(client: FlaskClient, instrument_id: str, answers: dict[str, str], **ext
 
 def stored(db: Session) -> list[CheckIn]:
     db.expire_all()
-    return list(db.exec(select(CheckIn).order_by(CheckIn.id)))  # type: ignore[arg-type]
+    return list(db.exec(select(CheckIn).order_by(col(CheckIn.id))))
 
 
 def test_home_lists_what_is_due_with_a_start_button(carer: FlaskClient):

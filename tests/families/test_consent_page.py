@@ -10,10 +10,12 @@ from flask.testing import FlaskClient
 from parentapp.accounts.models import Role
 from parentapp.families.services import CONSENT_VERSION
 from parentapp.teams.contacts import DEFAULT_CONTACTS
+from tests.conftest import LoginAs
+from tests.factories import Factory
 
 
 @pytest.fixture()
-def consent_page(make, login_as) -> str:  # type: ignore[no-untyped-def]
+def consent_page(make: Factory, login_as: LoginAs) -> str:
     team = make.team("Riverside Perinatal")
     clinician = make.user(Role.CLINICIAN, team)
     family = make.family(team, clinician)

@@ -33,7 +33,9 @@ def test_clinician_creates_family_and_carer_joins(
     page = client.post(f"/families/{family.id}/invitations", data={"invitee_note": "Mum"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    code = re.search(r'id="invite-code">([0-9A-Z-]{14})<', html).group(1)
+    shown = re.search(r'id="invite-code">([0-9A-Z-]{14})<', html)
+    assert shown is not None
+    code = shown.group(1)
     assert "<svg" in html  # the QR code
 
     carer_client = app.test_client()

@@ -3,6 +3,7 @@ joining, racing for and revoking invitations, and the team's invitation lifetime
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -167,7 +168,7 @@ def _clinician(db: Session, family: Family) -> User:
     return clinician
 
 
-def _invitation(make: Factory, db: Session, family: Family, **kw: object) -> tuple[Invitation, str]:
+def _invitation(make: Factory, db: Session, family: Family, **kw: Any) -> tuple[Invitation, str]:
     return make.invitation(family, by=_clinician(db, family), **kw)
 
 
@@ -211,8 +212,8 @@ def _count(db: Session, model: type) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 
 
-def _join(db: Session, invitation: Invitation, email: str, **kw: object) -> User:
-    fields: dict[str, object] = {
+def _join(db: Session, invitation: Invitation, email: str, **kw: Any) -> User:
+    fields: dict[str, Any] = {
         "display_name": "Sam",
         "password": "a long pass phrase",
         "carer_role": CarerRole.CO_PARENT,
@@ -223,7 +224,7 @@ def _join(db: Session, invitation: Invitation, email: str, **kw: object) -> User
         session=db,
         invitation_id=invitation.id or 0,
         email=email,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -248,11 +249,12 @@ def test_join_family_creates_the_carer_and_uses_up_the_invitation(
 def test_join_family_refuses_a_dead_invitation(
     ctx: None, make: Factory, db: Session, family: Family, state: str
 ):
-    kw: dict[str, object] = {
+    cases: dict[str, dict[str, Any]] = {
         "expired": {"expires_in": -timedelta(seconds=1)},
         "used": {"used_at": utcnow()},
         "revoked": {"revoked_at": utcnow()},
-    }[state]
+    }
+    kw = cases[state]
     invitation, _ = _invitation(make, db, family, **kw)
     users = _count(db, User)
     with pytest.raises(InvitationError):

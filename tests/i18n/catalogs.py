@@ -34,9 +34,9 @@ def read_catalog(path: Path) -> Catalog:
         return read_po(handle)
 
 
-def msgids(catalog: Catalog) -> set[str | tuple[str, ...]]:
-    """Every message's id (with its context), leaving out the header."""
-    return {(m.context, m.id) for m in catalog if m.id}  # type: ignore[misc]
+def msgids(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...] | list[str]]]:
+    """Every message's context and id, leaving out the header."""
+    return {(m.context, m.id) for m in catalog if m.id}
 
 
 def forms_for_one(catalog: Catalog) -> set[int]:

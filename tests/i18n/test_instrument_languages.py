@@ -2,6 +2,7 @@
 validated translation; a clinician sees the warning beside scores from one that is not."""
 
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -23,7 +24,7 @@ SHIPPED = [lang.code for lang in LANGUAGES]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_every_shipped_language_has_a_status(path) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_language_has_a_status(path: Path) -> None:
     languages = json.loads(path.read_text(encoding="utf-8"))["languages"]
     assert set(SHIPPED) <= set(languages), (
         f"{path.name}: no status for {set(SHIPPED) - set(languages)}"

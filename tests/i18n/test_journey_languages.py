@@ -33,7 +33,7 @@ def english_left_over(code: str) -> tuple[str, ...]:
         catalog = read_po(po)
     texts = []
     for message in catalog:
-        if not message.id or isinstance(message.id, tuple):
+        if not message.id or not isinstance(message.id, str):  # a plural's ids
             continue
         if "%(" in message.id or "{" in message.id or len(message.id.split()) < 3:
             continue

@@ -66,7 +66,7 @@ def test_every_plural_message_has_one_translation_per_form(code: str) -> None:
     wrong = [
         message.id[0]
         for message in catalog
-        if message.id and not isinstance(message.id, str) and len(message.string) != count
+        if message.id and not isinstance(message.id, str) and len(message.string or ()) != count
     ]
     assert not wrong, f"{code}: plural messages without {count} forms: {wrong[:5]}"
 

@@ -1,7 +1,9 @@
 """Leave with a named cover: who may set it, what is refused, and how it routes flags,
 notifications and the dashboard while it lasts."""
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("ctx")
 
 
 @pytest.fixture
-def ctx(app: Flask):  # type: ignore[no-untyped-def]
+def ctx(app: Flask) -> Iterator[None]:
     with app.test_request_context():
         yield
 
@@ -36,8 +38,8 @@ def today() -> date:
     return utcnow().date()
 
 
-def set_leave(db: Session, world: Flagged, **kw: object) -> Leave:
-    fields: dict[str, object] = {
+def set_leave(db: Session, world: Flagged, **kw: Any) -> Leave:
+    fields: dict[str, Any] = {
         "actor": world.clinician,
         "absent": world.clinician,
         "cover_id": world.colleague.id,
@@ -45,7 +47,7 @@ def set_leave(db: Session, world: Flagged, **kw: object) -> Leave:
         "ends_on": today() + timedelta(days=7),
     }
     fields.update(kw)
-    return services.set_leave(session=db, **fields)  # type: ignore[arg-type]
+    return services.set_leave(session=db, **fields)
 
 
 def test_a_clinician_sets_their_own_leave_and_it_is_audited(db: Session, world: Flagged) -> None:
@@ -79,7 +81,7 @@ def test_a_clinician_cannot_set_a_colleague_s_leave(db: Session, world: Flagged)
 def test_bad_leave_is_refused_with_a_field_message(
     db: Session, world: Flagged, case: str, field: str
 ) -> None:
-    kw: dict[str, object] = {
+    cases: dict[str, dict[str, Any]] = {
         "self": {"cover_id": world.clinician.id},
         "other_team": {"cover_id": world.other_team_clinician.id},
         "ends_before_start": {"starts_on": today() + timedelta(days=3), "ends_on": today()},
@@ -88,7 +90,8 @@ def test_bad_leave_is_refused_with_a_field_message(
             "ends_on": today() - timedelta(days=1),
         },
         "too_long": {"ends_on": today() + timedelta(days=services.MAX_LEAVE_DAYS)},
-    }[case]  # type: ignore[assignment]
+    }
+    kw = cases[case]
     with pytest.raises(DomainError) as refused:
         set_leave(db, world, **kw)
     assert refused.value.field == field

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from parentapp.jobs import run_jobs_once
 from tests.factories import Factory
 from tests.notifications.conftest import SmtpServer
+from tests.notifications.mail import body_of
 from tests.triage.flagged import build, send
 
 RAISED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday, at work in London
@@ -50,6 +51,6 @@ def test_a_contact_request_is_emailed_at_once_then_escalates_at_its_due_by(
     assert recipients(smtp)[2:] == [world.lead.email]
 
     for message in smtp.handler.messages:
-        body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        body = body_of(message)
         for words in ("Aisha", "Khan", "Ada", "contact", "harm", "mood"):
             assert words.lower() not in body.lower(), words

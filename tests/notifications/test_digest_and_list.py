@@ -1,6 +1,7 @@
 """The daily digest (once per clinician per local day, at the team's hour) and the in-app list."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,12 +17,13 @@ from parentapp.triage.models import Flag, FlagState, Severity
 from tests.conftest import login
 from tests.factories import Factory, carer_row
 from tests.notifications.conftest import SmtpServer
+from tests.notifications.mail import body_of
 
 # 08:00 in London in winter is 08:00 UTC.
 EIGHT_AM = datetime(2026, 1, 14, 8, 0, tzinfo=UTC)
 
 
-def _flag(db: Session, make: Factory, owner: User, severity: Severity, **kw: object) -> Flag:
+def _flag(db: Session, make: Factory, owner: User, severity: Severity, **kw: Any) -> Flag:
     family = make.family(make_team(db, owner), owner)
     carer = make.carer(family)
     flag = Flag(team_id=family.team_id, family_id=family.id or 0, carer_id=carer_row(db, carer).id or 0,
@@ -94,7 +96,7 @@ def test_the_digest_email_has_counts_and_a_link_only(
     assert deliver_due(app, now=EIGHT_AM) == 1
 
     [message] = smtp.handler.messages
-    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    body = body_of(message)
     assert "You have 3 open flags, 1 urgent." in body
     assert "https://parentapp.test/clinic" in body
     assert "mood" not in body.lower()

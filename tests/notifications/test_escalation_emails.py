@@ -10,6 +10,7 @@ from sqlmodel import Session
 from parentapp.jobs import run_jobs_once
 from tests.factories import Factory
 from tests.notifications.conftest import SmtpServer
+from tests.notifications.mail import body_of
 from tests.triage.flagged import build, send
 
 RAISED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday, at work in London
@@ -48,5 +49,5 @@ def test_escalation_emails_reach_the_duty_clinician_then_the_lead(
 
     # No clinical detail travels by email: not the carer's name, family or answers.
     for message in smtp.handler.messages:
-        body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        body = body_of(message)
         assert "Aisha" not in body and "Khan" not in body and "harm" not in body.lower()

@@ -213,10 +213,12 @@ def test_a_leased_row_waits_for_its_lease(app: Flask, db: Session, home: Home,
 def test_the_email_is_composed_in_the_recipients_locale(
     app: Flask, db: Session, home: Home, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from flask_babel import force_locale
+
     from parentapp.notifications import email
 
     seen: list[str] = []
-    real = email.force_locale
+    real = force_locale
 
     def spy(locale: str) -> Any:
         seen.append(locale)

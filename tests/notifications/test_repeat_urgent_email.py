@@ -11,6 +11,7 @@ from parentapp.triage.lifecycle import acknowledge
 from parentapp.triage.models import Category, Flag
 from tests.factories import Factory
 from tests.notifications.conftest import SmtpServer
+from tests.notifications.mail import body_of
 from tests.triage.flagged import build, send
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -40,6 +41,6 @@ def test_an_urgent_answer_on_an_acknowledged_flag_is_emailed_to_its_owner(
         world.clinician.email,
         "A new urgent answer to review",
     )
-    body = repeat.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    body = body_of(repeat)
     assert "acknowledging again" in body
     assert "Aisha" not in body and "Khan" not in body and "harm" not in body.lower()

@@ -14,8 +14,9 @@ from parentapp.accounts.models import Role
 from parentapp.jobs import run_jobs_once
 from parentapp.notifications.models import Channel, Notification
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, pk
 from tests.notifications.conftest import SmtpServer
+from tests.notifications.mail import body_of
 from tests.triage.flagged import Flagged, build, send
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -61,7 +62,7 @@ def test_to_the_duty_clinician_first(
     db.commit()
     urgent_answer(app, db, world)
     assert inbox(smtp) == [world.colleague.email]
-    assert in_app(db) == sorted([world.clinician.id, world.colleague.id])
+    assert in_app(db) == sorted([pk(world.clinician), pk(world.colleague)])
     original = db.exec(
         select(Notification).where(
             Notification.recipient_id == world.clinician.id, Notification.channel == Channel.EMAIL
@@ -139,7 +140,7 @@ def test_a_reassigned_urgent_flag_reaches_the_new_owners_inbox(
         m for m in smtp.handler.messages if m["Subject"] == "A family's flags are now yours"
     ]
     assert str(handed["To"]) == world.colleague.email
-    body = handed.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    body = body_of(handed)
     assert "open flags are now yours" in body
     assert "Aisha" not in body and "Khan" not in body and "harm" not in body.lower()
 

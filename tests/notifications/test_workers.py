@@ -34,7 +34,8 @@ def _outbox(make: Factory, db: Session, rows: int = ROWS) -> list[int]:
         for n in range(rows)
     )  # fmt: skip
     db.commit()
-    return list(db.exec(select(Notification.id)).all())  # type: ignore[arg-type]
+    ids = db.exec(select(col(Notification.id))).all()
+    return [row_id for row_id in ids if row_id is not None]  # a stored row always has one
 
 
 def _undelivered(db: Session) -> int:

@@ -1,13 +1,13 @@
 """The carer's reminder settings page, which works without JavaScript."""
 
 from datetime import time
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from parentapp.families.models import Carer
+from tests.conftest import LoginAs
 from tests.reminders.conftest import Keys, Reminded
 
 
@@ -19,7 +19,7 @@ def carer(db: Session, reminded: Reminded) -> Carer:
 
 
 def test_the_page_explains_and_shows_the_defaults(
-    client: FlaskClient, login_as: Any, reminded: Reminded
+    client: FlaskClient, login_as: LoginAs, reminded: Reminded
 ) -> None:
     login_as(reminded.user)
 
@@ -34,7 +34,7 @@ def test_the_page_explains_and_shows_the_defaults(
 
 
 def test_without_push_there_is_no_phone_section(
-    client: FlaskClient, login_as: Any, reminded: Reminded
+    client: FlaskClient, login_as: LoginAs, reminded: Reminded
 ) -> None:
     login_as(reminded.user)
 
@@ -45,7 +45,7 @@ def test_without_push_there_is_no_phone_section(
 
 
 def test_with_push_the_page_carries_the_public_key_and_the_script(
-    client: FlaskClient, login_as: Any, reminded: Reminded, vapid: Keys
+    client: FlaskClient, login_as: LoginAs, reminded: Reminded, vapid: Keys
 ) -> None:
     login_as(reminded.user)
 
@@ -66,7 +66,7 @@ def test_the_script_is_served(client: FlaskClient) -> None:
 
 
 def test_turning_reminders_off_and_quiet_hours_off_without_javascript(
-    client: FlaskClient, login_as: Any, db: Session, reminded: Reminded
+    client: FlaskClient, login_as: LoginAs, db: Session, reminded: Reminded
 ) -> None:
     login_as(reminded.user)
 
@@ -81,7 +81,7 @@ def test_turning_reminders_off_and_quiet_hours_off_without_javascript(
 
 
 def test_setting_quiet_hours(
-    client: FlaskClient, login_as: Any, db: Session, reminded: Reminded
+    client: FlaskClient, login_as: LoginAs, db: Session, reminded: Reminded
 ) -> None:
     login_as(reminded.user)
 
@@ -112,7 +112,7 @@ def test_setting_quiet_hours(
 )
 def test_bad_input_is_explained_and_changes_nothing(
     client: FlaskClient,
-    login_as: Any,
+    login_as: LoginAs,
     db: Session,
     reminded: Reminded,
     data: dict[str, str],
@@ -130,7 +130,7 @@ def test_bad_input_is_explained_and_changes_nothing(
 
 
 def test_carer_home_links_to_reminders_and_keeps_the_due_banner(
-    client: FlaskClient, login_as: Any, db: Session, reminded: Reminded
+    client: FlaskClient, login_as: LoginAs, db: Session, reminded: Reminded
 ) -> None:
     """Reminders add to the in-app banner, never replace it: turned off, it is still there."""
     reminded.carer.reminders_enabled = False
@@ -144,6 +144,6 @@ def test_carer_home_links_to_reminders_and_keeps_the_due_banner(
     assert "Due" in page  # the fixture's check-in fell due in the past
 
 
-def test_clinicians_may_not(client: FlaskClient, login_as: Any, reminded: Reminded) -> None:
+def test_clinicians_may_not(client: FlaskClient, login_as: LoginAs, reminded: Reminded) -> None:
     login_as(reminded.clinician)
     assert client.get("/reminders").status_code == 403

@@ -21,8 +21,8 @@ def hours(nation: str | None = "ENG", closed: frozenset[date] = frozenset()) -> 
     return WorkingHours("Europe/London", WEEK, time(9, 0), time(17, 0), nation, closed)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_christmas_and_boxing_day_are_not_working_days_in_england():

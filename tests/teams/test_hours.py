@@ -17,8 +17,8 @@ from parentapp.teams.hours import (
 LONDON = WorkingHours("Europe/London", frozenset({1, 2, 3, 4, 5}), time(9, 0), time(17, 0))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_friday_evening_waits_until_monday_morning():

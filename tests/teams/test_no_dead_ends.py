@@ -16,7 +16,7 @@ from parentapp.triage.escalation import escalate_due
 from parentapp.triage.lifecycle import acknowledge, close
 from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Outcome
 from tests.conftest import login
-from tests.factories import Factory
+from tests.factories import Factory, pk
 from tests.triage.flagged import Flagged, build, send
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -145,7 +145,7 @@ def test_reassigning_moves_live_flags_and_tells_the_new_owner(
     flags = flags_of(db, world)
     assert {f.owner_id for f in flags} == {world.colleague.id}
     events = db.exec(select(FlagEvent).where(FlagEvent.kind == "reassigned")).all()
-    assert sorted(e.flag_id for e in events) == sorted(f.id for f in flags)
+    assert sorted(e.flag_id for e in events) == sorted(pk(f) for f in flags)
     assert {(e.actor_id, tuple(e.recipient_ids or ())) for e in events} == {
         (world.clinician.id, (world.colleague.id,))
     }
@@ -290,6 +290,7 @@ def test_a_family_cannot_be_reassigned_to_an_inactive_or_other_team_clinician(
     )
     assert response.status_code == 400
     db.expire_all()
-    assert db.get(Flag, flag.id).owner_id == world.clinician.id  # type: ignore[union-attr]
+    stored = db.get(Flag, flag.id)
+    assert stored is not None and stored.owner_id == world.clinician.id
     family = db.get(type(world.family), world.family.id)
     assert family is not None and family.assigned_clinician_id == world.clinician.id

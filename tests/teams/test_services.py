@@ -1,6 +1,7 @@
 """Team services: creating teams and changing their settings within bounds."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -122,10 +123,10 @@ def test_create_team_refuses_a_blank_name_or_unknown_zone(
 # Response times: a lead may shorten or lengthen them, only within safe bounds.
 
 
-def _settings(db: Session, team: Team, lead: User, **kw: object) -> None:
+def _settings(db: Session, team: Team, lead: User, **kw: Any) -> None:
     update_settings(
         session=db, actor=lead, team=team, invite_expiry_days=14, time_zone="Europe/London", **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize("hours", [1, 2, 7, 8])

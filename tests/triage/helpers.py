@@ -19,6 +19,7 @@ from parentapp.triage.models import Flag
 from parentapp.triage.queries import checkin_context
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
+from tests.factories import pk
 
 FREQUENCY = [
     {"code": str(weight), "text": text, "weight": weight}
@@ -137,7 +138,7 @@ def store_checkin(
 ) -> tuple[CheckIn, dict[str, ScaleScore]]:
     scores = score(defn, answers, CarerRole(carer.carer_role))
     checkin = CheckIn(
-        carer_id=carer.id,
+        carer_id=pk(carer),
         family_id=carer.family_id,
         instrument_id=defn.id,
         instrument_version=defn.version,
@@ -158,7 +159,7 @@ def schedule(
     db: Session, carer: Carer, instrument_id: str = "weekly", *, started_days_ago: float = 0
 ) -> Schedule:
     row = Schedule(
-        carer_id=carer.id,
+        carer_id=pk(carer),
         instrument_id=instrument_id,
         interval_days=7,
         starts_at=utcnow() - timedelta(days=started_days_ago),

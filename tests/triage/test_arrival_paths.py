@@ -128,7 +128,7 @@ def _check(
     assert len(checkins) == 1
     flags = {f.category: f for f in db.exec(select(Flag).where(Flag.carer_id == carer.id)).all()}
     urgent = {c for c, f in flags.items() if f.severity == Severity.URGENT}
-    expected: set[str] = set()
+    expected: set[Category] = set()
     for link_id, category in (("self_harm", Category.SELF_HARM), ("q9", Category.SELF_HARM)):
         if answers.get(link_id, "0") != "0":
             expected.add(category)

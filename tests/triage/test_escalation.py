@@ -15,7 +15,7 @@ from parentapp.teams.models import TeamClosure
 from parentapp.triage import lifecycle
 from parentapp.triage.escalation import escalate_due
 from parentapp.triage.models import Flag, FlagEvent
-from tests.factories import Factory
+from tests.factories import Factory, pk
 from tests.triage.flagged import Flagged, build, send
 
 SECOND = timedelta(seconds=1)
@@ -95,7 +95,8 @@ def test_nothing_escalates_just_before_the_due_by(app: Flask, db: Session, world
     flag = urgent_flag(app, db, world)
     run(app, db, DUE - SECOND)
     assert escalations(db, flag) == []
-    assert db.get(Flag, flag.id).escalation_level == 0  # type: ignore[union-attr]
+    stored = db.get(Flag, flag.id)
+    assert stored is not None and stored.escalation_level == 0
 
 
 def test_at_the_due_by_it_escalates_to_the_duty_clinician(
@@ -323,10 +324,10 @@ def test_st_andrews_day_counts_in_england_but_not_in_scotland(
 def test_a_closure_day_is_skipped_by_the_due_by(app: Flask, db: Session, world: Flagged) -> None:
     db.add(
         TeamClosure(
-            team_id=world.team.id,
+            team_id=pk(world.team),
             day=date(2026, 11, 24),
             reason="Training",
-            created_by_id=world.lead.id,
+            created_by_id=pk(world.lead),
         )
     )
     db.commit()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.cli import FlaskGroup
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
@@ -49,7 +49,7 @@ def carer(make, db, team) -> Carer:
 def _flags(db: Session, carer: Carer) -> list[Flag]:
     db.expire_all()
     query = select(Flag).where(Flag.carer_id == carer.id, Flag.category == "disengagement")
-    return list(db.exec(query.order_by(Flag.id)).all())
+    return list(db.exec(query.order_by(col(Flag.id))).all())
 
 
 def _set_threshold(db: Session, team, value: int) -> None:

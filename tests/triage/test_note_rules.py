@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parentapp.families.models import CarerRole
+from parentapp.instruments.answers import Answers
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.scoring import score
-from parentapp.triage.evaluate import Context, evaluate, worrying
+from parentapp.triage.evaluate import Context, FlagDecision, evaluate, worrying
 from parentapp.triage.models import Category
 from parentapp.triage.phrases import phrase_lists
 from parentapp.triage.rules import (
@@ -24,7 +25,7 @@ WEEKLY = builtin_registry().get("weekly")
 CALM = {k: v for k, v in WEEKLY_CALM.items() if k != "note"}
 
 
-def _decide(note: str | None, locale: str = "en") -> list:
+def _decide(note: str | None, locale: str = "en") -> list[FlagDecision]:
     answers = dict(CALM)
     scores = score(WEEKLY, answers, CarerRole.MOTHER)
     ctx = Context(
@@ -110,5 +111,5 @@ def test_any_shipped_phrase_anywhere_in_a_note_makes_it_urgent(
         ({"note": "thinking of suicide"}, True),  # even with every other answer missing
     ],
 )
-def test_worrying_answers_before_they_can_be_stored(answers: dict, expected: bool) -> None:
+def test_worrying_answers_before_they_can_be_stored(answers: Answers, expected: bool) -> None:
     assert worrying(WEEKLY, answers) is expected

@@ -2,6 +2,7 @@
 request to be contacted have their own team settings, and every other flag the concern days."""
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -12,7 +13,14 @@ DAY = timedelta(hours=8)  # the default working day, 09:00-17:00
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def team(**settings: int) -> Team:
+class ResponseSettings(TypedDict, total=False):
+    urgent_response_hours: int
+    concern_response_days: int
+    note_response_days: int
+    contact_response_hours: int
+
+
+def team(**settings: Unpack[ResponseSettings]) -> Team:
     return Team(name="Riverside", **settings)
 
 

@@ -2,19 +2,20 @@
 
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.instruments.schema import Definition
 from parentapp.triage import services
 from parentapp.triage.evaluate import FlagDecision, disengagement_decision, evaluate
 from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
-from parentapp.triage.queries import baseline_scores, has_recent_flag
+from parentapp.triage.queries import baseline_scores, has_recent_flag, live_flag
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
 from tests.triage.helpers import (
@@ -60,11 +61,13 @@ def _apply(db: Session, carer: Carer, family: Family, decisions, checkin=None, *
 
 def _flags(db: Session, carer: Carer) -> list[Flag]:
     db.expire_all()
-    return list(db.exec(select(Flag).where(Flag.carer_id == carer.id).order_by(Flag.id)).all())
+    return list(db.exec(select(Flag).where(Flag.carer_id == carer.id).order_by(col(Flag.id))).all())
 
 
 def _events(db: Session, flag: Flag) -> list[str]:
-    rows = db.exec(select(FlagEvent).where(FlagEvent.flag_id == flag.id).order_by(FlagEvent.id))
+    rows = db.exec(
+        select(FlagEvent).where(FlagEvent.flag_id == flag.id).order_by(col(FlagEvent.id))
+    )
     return [event.kind for event in rows.all()]
 
 
@@ -195,7 +198,7 @@ def test_an_insert_that_loses_a_race_updates_the_winner(db, world, monkeypatch):
     the refused insert is rolled back to a savepoint and the existing flag is updated."""
     _, _, family, carer = world
     _apply(db, carer, family, [SELF_HARM])
-    real = services.live_flag
+    real = live_flag
     calls = []
 
     def blind_once(*args, **kw):
@@ -218,7 +221,7 @@ def test_two_transactions_racing_on_postgresql_make_one_live_flag(app, db, world
     _, _, family, carer = world
     engine = app.extensions["parentapp.engine"]
     barrier = threading.Barrier(2, timeout=30)
-    real = services.live_flag
+    real = live_flag
     seen: set[int] = set()
 
     def both_look_first(session, *args, **kw):
@@ -234,10 +237,13 @@ def test_two_transactions_racing_on_postgresql_make_one_live_flag(app, db, world
     def submit(code: str) -> None:
         try:
             with Session(engine, expire_on_commit=False) as session:
+                own_carer = session.get(Carer, carer.id)
+                own_family = session.get(Family, family.id)
+                assert own_carer is not None and own_family is not None
                 apply_decisions(
                     session=session,
-                    carer=session.get(Carer, carer.id),
-                    family=session.get(Family, family.id),
+                    carer=own_carer,
+                    family=own_family,
                     checkin=None,
                     decisions=[replace(SELF_HARM, evidence={"answers": {"q9": code}})],
                 )
@@ -273,7 +279,9 @@ def test_baseline_is_the_first_scored_check_in(db, world):
     assert baseline_scores(db, carer.id, "gad7") == {}
 
 
-def _submit(db, carer, family, defn, total, at):
+def _submit(
+    db: Session, carer: Carer, family: Family, defn: Definition, total: int, at: datetime
+) -> set[str]:
     flags = submit(db, carer, family, defn, answers_totalling(defn, total), at=at)
     return {f.category for f in flags}
 
