@@ -2,7 +2,6 @@
 
 import signal
 import sys
-import time
 from pathlib import Path
 from types import FrameType
 
@@ -142,9 +141,15 @@ def demo_command() -> None:
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between job runs.")
 @click.option("--once", is_flag=True, help="Run the jobs once and exit.")
 def worker_command(interval: float, once: bool) -> None:
-    """The background worker: runs periodic jobs until stopped with SIGTERM or Ctrl-C."""
-    from parentapp.jobs import run_jobs_once
+    """The background worker: runs periodic jobs until stopped with SIGTERM or Ctrl-C.
 
+    On PostgreSQL it also LISTENs for new notifications and delivers them at once.
+    """
+    from parentapp.jobs import run_worker
+    from parentapp.notifications.models import OUTBOX_CHANNEL
+    from parentapp.notifications.wakeup import listener_for
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     stopping = False
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -153,15 +158,19 @@ def worker_command(interval: float, once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    listener = None if once else listener_for(app)
     click.echo("worker: started", err=True)
-    while not stopping:
-        finished = run_jobs_once(current_app._get_current_object())  # type: ignore[attr-defined]
-        click.echo(f"worker: {finished} job(s) finished", err=True)
-        if once:
-            break
-        deadline = time.monotonic() + interval
-        while not stopping and time.monotonic() < deadline:
-            time.sleep(min(0.5, interval))
+    if not once:
+        wakes = f"; new notifications wake it (LISTEN {OUTBOX_CHANNEL})" if listener else ""
+        click.echo(f"worker: jobs every {interval:g} s{wakes}", err=True)
+    run_worker(
+        app,
+        interval=interval,
+        should_stop=lambda: stopping,
+        listener=listener,
+        once=once,
+        report=lambda finished: click.echo(f"worker: {finished} job(s) finished", err=True),
+    )
     click.echo("worker: stopped", err=True)
 
 

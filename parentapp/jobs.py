@@ -4,12 +4,17 @@ passed in, so a test can run the jobs at any moment (a clock advanced to a due-b
 """
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from parentapp.db import utcnow
+
+if TYPE_CHECKING:
+    from parentapp.notifications.wakeup import OutboxListener
 
 Job = Callable[[Flask, datetime], str | None]
 log = logging.getLogger(__name__)
@@ -112,3 +117,54 @@ def run_jobs_once(
             if report is not None:
                 report(job_name(job), summary)
     return finished
+
+
+def run_worker(
+    app: Flask,
+    *,
+    interval: float,
+    should_stop: Callable[[], bool],
+    listener: "OutboxListener | None" = None,
+    once: bool = False,
+    report: Callable[[int], None] | None = None,
+) -> None:
+    """Run every periodic job each ``interval`` seconds until ``should_stop()`` says so.
+
+    With a ``listener`` (PostgreSQL), the outbox is also delivered the moment the listener is
+    woken by newly committed rows, between the periodic runs; those runs keep their schedule
+    and remain the fallback while the listener is reconnecting. Without one (SQLite) the
+    worker only polls. ``report`` gets each periodic run's count of finished jobs.
+    """
+    if listener is not None and not once:
+        listener.start()
+    try:
+        while not should_stop():
+            finished = run_jobs_once(app)
+            if report is not None:
+                report(finished)
+            if once:
+                break
+            deadline = time.monotonic() + interval
+            while not should_stop():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                # Short slices, so a stop request is seen within half a second.
+                if listener is None:
+                    time.sleep(min(0.5, remaining))
+                elif listener.wait(min(0.5, remaining)):
+                    _deliver_now(app)
+    finally:
+        if listener is not None and not once:
+            listener.stop()
+
+
+def _deliver_now(app: Flask) -> None:
+    from parentapp.notifications import delivery
+
+    try:
+        delivered = delivery.deliver_all_due(app)
+    except Exception:
+        log.exception("delivering on a wake-up failed; the next periodic run retries")
+    else:
+        log.info("woken: %s notification(s) delivered", delivered)

@@ -5,6 +5,8 @@ import enum
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
@@ -37,3 +39,23 @@ class Notification(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# The PostgreSQL channel a new outbox row is announced on; the worker LISTENs on it.
+OUTBOX_CHANNEL = "parentapp_outbox"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _announce_new_rows(session: Session, _flush_context: Any) -> None:
+    """On PostgreSQL, a flush that adds outbox rows queues a NOTIFY in the same transaction.
+
+    PostgreSQL sends it when the transaction commits and drops it when it rolls back (a rolled
+    back savepoint too), so the worker is woken only for rows it can see. One place for every
+    writer of the outbox: whatever adds a ``Notification`` through a session wakes the worker.
+    Identical notifications in one transaction reach a listener once.
+    """
+    if not any(isinstance(row, Notification) for row in session.new):
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_notify(OUTBOX_CHANNEL, "")))
