@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
@@ -66,34 +67,58 @@ def baseline_scores(session: Session, carer_id: int, instrument_id: str) -> dict
     return _baselines(_checkins(session, carer_id, instrument_id))
 
 
-# Check-ins read per query while looking for a first score: nearly always the first page holds
-# it, so the rest of a long history is never loaded and decoded.
-_BASELINE_PAGE = 8
+def _scale_value(scale_id: str) -> Any:
+    """SQL for a check-in's stored value on one scale (NULL when unscored), read from the JSON
+    in the database, so a carer's history is never loaded and decoded in Python."""
+    return col(CheckIn.scores)[(scale_id, "value")].as_float()
 
 
-def _first_scores(
-    session: Session, carer_id: int, instrument_id: str, scale_ids: frozenset[str]
-) -> dict[str, int | None]:
-    """As ``baseline_scores``, reading oldest first (on the carer/instrument/time index) and
-    stopping once each of ``scale_ids`` has a value."""
-    baseline: dict[str, int | None] = {}
-    offset = 0
-    while True:
-        page = session.exec(
-            select(CheckIn.scores)
-            .where(CheckIn.carer_id == carer_id, CheckIn.instrument_id == instrument_id)
+def _of(carer_id: int, instrument_id: str) -> tuple[Any, Any]:
+    return (CheckIn.carer_id == carer_id, CheckIn.instrument_id == instrument_id)
+
+
+def score_history(
+    session: Session,
+    carer_id: int,
+    instrument_id: str,
+    scale_ids: Sequence[str],
+    *,
+    since: datetime | None,
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """(baseline, best recent) for each of ``scale_ids``, in one round trip of bounded reads.
+
+    The baseline is the first scored value (as ``baseline_scores``): the oldest row with a value,
+    found on the carer/instrument/time index. The best recent is the lowest value since
+    ``since`` (None: no window), a range of that index. Neither grows with the carer's history.
+    """
+    columns: list[Any] = []
+    for scale_id in scale_ids:
+        value = _scale_value(scale_id)
+        columns.append(
+            sa.select(value)
+            .where(*_of(carer_id, instrument_id), value.is_not(None))
             .order_by(col(CheckIn.submitted_at), col(CheckIn.id))
-            .offset(offset)
-            .limit(_BASELINE_PAGE)
-        ).all()
-        for scores in page:
-            for scale_id in scores or {}:
-                if baseline.get(scale_id) is None:
-                    baseline[scale_id] = _score_value(scores, scale_id)
-        done = all(baseline.get(scale_id) is not None for scale_id in scale_ids)
-        if done or len(page) < _BASELINE_PAGE:
-            return baseline
-        offset += _BASELINE_PAGE
+            .limit(1)
+            .scalar_subquery()
+        )
+        columns.append(
+            sa.select(sa.func.min(value))
+            .where(*_of(carer_id, instrument_id), col(CheckIn.submitted_at) >= since)
+            .scalar_subquery()
+            if since is not None
+            else sa.null()
+        )
+    if not columns:
+        return {}, {}
+    row = session.execute(sa.select(*columns)).one()
+    baseline: dict[str, int | None] = {}
+    best: dict[str, int | None] = {}
+    for n, scale_id in enumerate(scale_ids):
+        first, lowest = row[2 * n], row[2 * n + 1]
+        baseline[scale_id] = int(first) if first is not None else None
+        if lowest is not None:
+            best[scale_id] = int(lowest)
+    return baseline, best
 
 
 def best_recent_scores(
@@ -103,9 +128,7 @@ def best_recent_scores(
     nothing scored then). Only the window's check-ins are read."""
     rows = session.exec(
         select(CheckIn.scores).where(
-            CheckIn.carer_id == carer_id,
-            CheckIn.instrument_id == instrument_id,
-            col(CheckIn.submitted_at) >= since,
+            *_of(carer_id, instrument_id), col(CheckIn.submitted_at) >= since
         )
     ).all()
     best: dict[str, int | None] = {}
@@ -214,18 +237,10 @@ def checkin_context(
     no decision. ``now``: when the check-in is judged (the recent window ends there).
     """
     assert carer.id is not None
-    scale_ids = frozenset(scale.id for scale in definition.scales)
-    baseline = _first_scores(session, carer.id, definition.id, scale_ids)
     window = RELIABLE_DETERIORATION.recent_window_days
-    best_recent = (
-        best_recent_scores(
-            session,
-            carer.id,
-            definition.id,
-            since=(now or utcnow()) - timedelta(days=window),
-        )
-        if window is not None
-        else {}
+    since = (now or utcnow()) - timedelta(days=window) if window is not None else None
+    baseline, best_recent = score_history(
+        session, carer.id, definition.id, [scale.id for scale in definition.scales], since=since
     )
     return Context(
         definition=definition,
