@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from parentapp.text import clean_field
+
 
 class CatalogTranslations:
     """WTForms' translations object, reading our catalogs through Flask-Babel.
@@ -36,6 +38,12 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> CatalogTranslations:  # noqa: ARG002
             return CATALOG_TRANSLATIONS
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # Every field's text loses control characters before validation: a NUL would
+            # otherwise reach PostgreSQL, which refuses it (parentapp/text.py).
+            filters = (clean_field, *(unbound_field.kwargs.get("filters") or ()))
+            return super().bind_field(form, unbound_field, {**options, "filters": filters})
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

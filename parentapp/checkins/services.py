@@ -23,6 +23,7 @@ from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.instruments.answers import answer_of, enabled_items, validate_answers
 from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score
+from parentapp.text import without_controls
 from parentapp.triage.evaluate import evaluate
 from parentapp.triage.models import Flag
 from parentapp.triage.queries import checkin_context
@@ -138,7 +139,7 @@ def _stored_answers(definition: Definition, answers: Mapping[str, str | None]) -
 
 def _note(definition: Definition, answers: Mapping[str, str | None]) -> str | None:
     notes = [answer_of(answers, item.link_id) for item in definition.tagged(Tag.NOTE)]
-    text = "\n\n".join(n.strip() for n in notes if n)
+    text = "\n\n".join(without_controls(n).strip() for n in notes if n)
     return text or None
 
 

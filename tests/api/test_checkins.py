@@ -59,6 +59,13 @@ def test_a_note_is_kept_for_the_clinician(api: ApiClient, db: Session, home: Hom
     assert row.note == "Tired but OK" and row.contact_requested is True
 
 
+def test_a_nul_in_a_note_is_dropped_not_an_error(api: ApiClient, db: Session, home: Home) -> None:
+    assert submit(api, {**CALM, "note": "Tired\x00 but OK\x1b"}).status_code == 201
+
+    [row] = checkins_of(db, home.carer)
+    assert row.note == "Tired but OK"
+
+
 @pytest.mark.parametrize(
     ("item", "code", "urgent"),
     [

@@ -128,3 +128,15 @@ def test_a_worrying_answer_on_a_refused_form_still_shows_where_to_get_help(
     del calm["mood"]
     response = carer.post("/checkins/weekly", data={f"item_{k}": v for k, v in calm.items()})
     assert not _crisis_shown(response.get_data(as_text=True))
+
+
+def test_control_characters_in_a_note_are_dropped_and_the_note_is_still_judged(
+    carer: FlaskClient, db: Session
+) -> None:
+    # PostgreSQL refuses a NUL in text: it must never turn a worrying note into an error page.
+    status, html = _send(carer, "I want\x00 to die\x07\ttoday\r\nsorry")
+    assert status == 302 and "Thank you for telling us" in html
+    db.expire_all()
+    [row] = db.exec(select(CheckIn)).all()
+    assert row.note == "I want to die\ttoday\r\nsorry"
+    assert [f.severity for f in _note_flags(db)] == ["urgent"]

@@ -21,6 +21,7 @@ from parentapp.families.models import Carer, CarerRole
 from parentapp.instruments.registry import builtin_definitions
 from parentapp.instruments.schema import Definition
 from parentapp.notifications.models import Channel, Notification
+from parentapp.text import without_controls
 from parentapp.triage.models import Category, Flag, Severity
 from parentapp.triage.phrases import screen
 from parentapp.triage.rules import RULES
@@ -134,7 +135,8 @@ def _check(
             expected.add(category)
     if answers.get("harm_to_baby", "0") != "0":
         expected.add(Category.HARM_TO_BABY)
-    note = (answers.get("note") or "").strip()
+    # Control characters are dropped from a note (parentapp/text.py): what is left is the note.
+    note = without_controls(answers.get("note") or "").strip()
     if note and screen(note) & URGENT_NOTE_PHRASES:
         expected.add(Category.NOTE)
     assert urgent == expected, (answers, flags)
