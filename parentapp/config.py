@@ -39,6 +39,9 @@ class Settings:
     env: str = "development"  # development | testing | production
     secret_key: str = DEV_SECRET_KEY
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'parentapp.db'}"
+    # The worker's LISTEN connection (PostgreSQL) when DATABASE_URL goes through a pooler in
+    # transaction mode, which cannot carry LISTEN; empty: DATABASE_URL.
+    listen_database_url: str = ""
     ratelimit_storage_uri: str = "memory://"
     ratelimit_enabled: bool = True
     csrf_enabled: bool = True
@@ -99,6 +102,7 @@ class Settings:
             env=mode,
             secret_key=env.get("SECRET_KEY", base.secret_key),
             database_url=env.get("DATABASE_URL", base.database_url),
+            listen_database_url=env.get("LISTEN_DATABASE_URL", base.listen_database_url),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", base.ratelimit_storage_uri),
             ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), True),
             clinician_idle_timeout=_minutes(env.get("CLINICIAN_IDLE_MINUTES"), 30),
@@ -143,6 +147,13 @@ class Settings:
             raise ConfigError("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together")
         if self.push_enabled and not self.vapid_subject.startswith(("mailto:", "https://")):
             raise ConfigError("VAPID_SUBJECT must be a mailto: or https:// URL when push is on")
+        if self.listen_database_url and not (
+            self.database_url.startswith("postgresql")
+            and self.listen_database_url.startswith("postgresql")
+        ):
+            raise ConfigError(
+                "LISTEN_DATABASE_URL is for PostgreSQL, beside a PostgreSQL DATABASE_URL"
+            )
         if self.reminder_follow_up <= timedelta(0):
             raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")
         if not self.is_production:

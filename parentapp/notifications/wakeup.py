@@ -20,7 +20,9 @@ from typing import Any
 
 import psycopg
 from flask import Flask
+from sqlalchemy.engine import make_url
 
+from parentapp.config import Settings
 from parentapp.db import get_engine
 from parentapp.notifications.models import OUTBOX_CHANNEL
 
@@ -142,11 +144,17 @@ def _describe(error: BaseException) -> str:
 
 
 def listener_for(app: Flask) -> OutboxListener | None:
-    """A listener on the app's PostgreSQL database (not started); None on SQLite, which polls."""
+    """A listener on the app's PostgreSQL database (not started); None on SQLite, which polls.
+
+    It connects to ``LISTEN_DATABASE_URL`` when that is set (a route around a pooler in
+    transaction mode), else to ``DATABASE_URL``.
+    """
     engine = get_engine(app)
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return None
-    args, options = engine.dialect.create_connect_args(engine.url)
+    settings: Settings = app.config["PARENTAPP_SETTINGS"]
+    url = make_url(settings.listen_database_url) if settings.listen_database_url else engine.url
+    args, options = engine.dialect.create_connect_args(url)
     options.pop("context", None)  # SQLAlchemy's type adapters: not wanted on this connection
     options = {**CONNECTION_OPTIONS, **options, "autocommit": True}
 

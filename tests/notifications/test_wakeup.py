@@ -23,7 +23,9 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
+from parentapp import create_app
 from parentapp.accounts.models import Role
+from parentapp.config import ConfigError, Settings
 from parentapp.jobs import run_worker
 from parentapp.notifications import delivery
 from parentapp.notifications.models import OUTBOX_CHANNEL, Notification
@@ -308,6 +310,37 @@ def test_the_worker_command_is_woken_by_a_new_urgent_flag(
     output = log_path.read_text()
     assert f"LISTEN {OUTBOX_CHANNEL}" in output
     assert output.count("job(s) finished") == 1, "a periodic run came early"
+
+
+@postgresql_only
+def test_the_listener_takes_its_own_route_when_one_is_set(
+    db_url: str, settings: Settings, db: Session
+) -> None:
+    """Behind PgBouncer in transaction mode, LISTEN needs a direct connection of its own."""
+    direct = make_url(db_url).update_query_dict({"application_name": "parentapp-direct"})
+    app = create_app(
+        settings.with_(listen_database_url=direct.render_as_string(hide_password=False))
+    )
+    listener = listener_for(app)
+    assert listener is not None
+    listener.start()
+    try:
+        _wait_for(lambda: listener.listening, "the LISTEN")
+        name = db.execute(
+            sa.text("SELECT application_name FROM pg_stat_activity WHERE pid = :pid"),
+            {"pid": listener.backend_pid},
+        ).scalar_one()
+    finally:
+        listener.stop()
+        app.extensions["parentapp.engine"].dispose()
+    assert name == "parentapp-direct"
+
+
+def test_a_listen_route_is_refused_beside_sqlite() -> None:
+    with pytest.raises(ConfigError, match="LISTEN_DATABASE_URL"):
+        Settings(
+            database_url="sqlite:///x.db", listen_database_url="postgresql+psycopg://h/db"
+        ).check()
 
 
 # --- the fallback: polling --------------------------------------------------------------------
