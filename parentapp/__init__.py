@@ -19,11 +19,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         )
 
     from parentapp import assets, cli, db, errors, i18n, security
-    from parentapp.extensions import babel, csrf, limiter
+    from parentapp.extensions import add_retry_after, babel, csrf, limiter
 
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.after_request(add_retry_after)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)
     security.init_app(app)

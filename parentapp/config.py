@@ -185,7 +185,8 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,  # the token is bound to the session, which expires itself
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
-            "RATELIMIT_HEADERS_ENABLED": True,
+            # Off: a refused request still gets Retry-After (extensions.add_retry_after).
+            "RATELIMIT_HEADERS_ENABLED": False,
             "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
             "BABEL_DEFAULT_LOCALE": "en",
             "BABEL_DEFAULT_TIMEZONE": self.default_time_zone,

@@ -1,6 +1,8 @@
 """Extension objects, created unbound and attached to the app in ``create_app``."""
 
-from flask import request
+import time
+
+from flask import Response, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,3 +18,16 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def submitted_email() -> str:
     """Rate-limit key for one account, so a spread-out attack on one email is still slowed."""
     return (request.form.get("email") or "").strip().lower() or get_remote_address()
+
+
+def add_retry_after(response: Response) -> Response:
+    """Tell a refused client when to try again (``Retry-After``, in seconds).
+
+    Only a refused request reads the limit's window back from the store: Flask-Limiter's own
+    headers would cost every allowed request a second round trip to Redis.
+    """
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        current = limiter.current_limit
+        if current is not None:
+            response.headers["Retry-After"] = str(max(1, int(current.reset_at - time.time())))
+    return response

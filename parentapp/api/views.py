@@ -15,12 +15,10 @@ from parentapp.api.errors import ApiError
 from parentapp.api.openapi import document
 from parentapp.audit.services import record_denied
 from parentapp.checkins import services
-from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.checkins.queries import (
     UnknownVersion,
     answerable,
     due_checkins,
-    raised_urgent_flag,
     team_of,
 )
 from parentapp.db import get_session, utcnow
@@ -115,22 +113,19 @@ def submit() -> tuple[Response, int]:
         raise ApiError(422, "invalid_answers", error.message, errors=error.errors) from error
     except services.IdempotencyMismatch as error:
         raise ApiError(422, "idempotency_mismatch", error.message) from error
-    return jsonify(_checkin_body(result.checkin, g.carer)), 201 if result.created else 200
+    return jsonify(_checkin_body(result, g.carer)), 201 if result.created else 200
 
 
-def _checkin_body(checkin: CheckIn, carer: Carer) -> dict[str, Any]:
+def _checkin_body(result: services.SubmitResult, carer: Carer) -> dict[str, Any]:
     db = get_session()
     team = team_of(db, carer)
-    schedule = db.get(Schedule, checkin.schedule_id) if checkin.schedule_id else None
-    if schedule is not None and not schedule.active:
-        schedule = None  # answers for a stopped schedule: nothing more is due
-    urgent = raised_urgent_flag(db, checkin.id or 0)
+    checkin = result.checkin
     body = serialize.checkin(
         checkin,
-        schedule=schedule,
-        urgent=urgent,
+        schedule=result.schedule,
+        urgent=result.urgent,
         hours=of_team(team),
-        contacts=contacts_for_carers(db, team.id or 0) if urgent else (),
+        contacts=contacts_for_carers(db, team.id or 0) if result.urgent else (),
     )
     # The page a phone opens once a queued check-in is sent: the safety screen when urgent.
     body["done_url"] = url_for("checkins.done", checkin_id=checkin.id)

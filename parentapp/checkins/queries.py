@@ -81,7 +81,7 @@ def answerable(
     if schedule is None:
         raise NotFoundError("schedule")
     try:
-        definition = load_registry(session).get(instrument_id, version)
+        definition = load_registry(session, instrument_id).get(instrument_id, version)
     except UnknownVersionError as error:
         raise UnknownVersion(
             _(

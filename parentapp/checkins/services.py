@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from parentapp.checkins.followups import schedule_follow_up
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.checkins.queries import answerable
+from parentapp.checkins.queries import answerable, raised_urgent_flag
 from parentapp.db import utcnow
 from parentapp.errors import DomainError
 from parentapp.families.models import Carer, CarerRole, Family, Infant
@@ -25,7 +25,7 @@ from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score
 from parentapp.text import without_controls
 from parentapp.triage.evaluate import evaluate
-from parentapp.triage.models import Flag
+from parentapp.triage.models import Flag, Severity
 from parentapp.triage.queries import checkin_context
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
@@ -54,6 +54,12 @@ class SubmitResult:
     flags: list[Flag]
     # False when this was a replay of an earlier submission with the same key and payload.
     created: bool
+    # Whether the check-in opened, re-raised or re-opened an urgent flag: the carer is shown
+    # the safety screen. A replay answers as the first submission did.
+    urgent: bool
+    # The schedule the answers went to; None when it has been stopped since (nothing more is
+    # due on it). Held here so the caller need not read it again.
+    schedule: Schedule | None
 
 
 def payload_hash(
@@ -87,10 +93,17 @@ def _by_key(session: Session, carer_id: int, key: str) -> CheckIn | None:
     ).first()
 
 
-def _replay(checkin: CheckIn, digest: str) -> SubmitResult:
+def _replay(session: Session, checkin: CheckIn, digest: str) -> SubmitResult:
     if checkin.payload_hash != digest:
         raise IdempotencyMismatch(_("This check-in was already sent with different answers."))
-    return SubmitResult(checkin=checkin, flags=[], created=False)
+    schedule = session.get(Schedule, checkin.schedule_id) if checkin.schedule_id else None
+    return SubmitResult(
+        checkin=checkin,
+        flags=[],
+        created=False,
+        urgent=raised_urgent_flag(session, checkin.id or 0),
+        schedule=schedule if schedule is not None and schedule.active else None,
+    )
 
 
 def needs_infant_choice(definition: Definition, infants: list[Infant]) -> bool:
@@ -177,7 +190,7 @@ def submit_checkin(
             raise DomainError(_("The idempotency key must be 1 to 64 characters."))
         earlier = _by_key(session, carer.id, idempotency_key)
         if earlier is not None:
-            return _replay(earlier, digest)
+            return _replay(session, earlier, digest)
     # A carer can only send what a clinician asked of them; answers that waited on a phone
     # while the schedule was stopped still count (see ``answerable``).
     asked = answerable(
@@ -249,8 +262,16 @@ def submit_checkin(
         earlier = _by_key(session, carer.id, idempotency_key) if idempotency_key else None
         if earlier is None:
             raise
-        return _replay(earlier, digest)
+        return _replay(session, earlier, digest)
     except BaseException:
         session.rollback()
         raise
-    return SubmitResult(checkin=checkin, flags=flags, created=True)
+    # Every flag returned was opened, re-raised or re-opened by this new check-in (an unchanged
+    # flag is only ever a replay's), so its severity says whether the check-in was urgent.
+    return SubmitResult(
+        checkin=checkin,
+        flags=flags,
+        created=True,
+        urgent=any(flag.severity == Severity.URGENT.value for flag in flags),
+        schedule=schedule if schedule.active else None,
+    )

@@ -5,6 +5,10 @@ from sqlmodel import Session, col, select
 from parentapp.instruments.models import ImportedDefinition
 
 
-def imported_rows(session: Session) -> list[ImportedDefinition]:
-    """Every imported definition, in the order they were imported."""
-    return list(session.exec(select(ImportedDefinition).order_by(col(ImportedDefinition.id))).all())
+def imported_rows(session: Session, instrument_id: str | None = None) -> list[ImportedDefinition]:
+    """Every imported definition (of ``instrument_id`` only, when given), in the order they
+    were imported."""
+    query = select(ImportedDefinition)
+    if instrument_id is not None:
+        query = query.where(ImportedDefinition.instrument_id == instrument_id)
+    return list(session.exec(query.order_by(col(ImportedDefinition.id))).all())

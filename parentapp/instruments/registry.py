@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from parentapp.instruments.models import ImportedDefinition
 from parentapp.instruments.queries import imported_rows
 from parentapp.instruments.schema import Definition
 
@@ -149,11 +150,26 @@ class Registry:
         return any(d.key == key for d in self.definitions)
 
 
-def imported_definitions(session: Session) -> list[Definition]:
-    return [
-        parse_definition(row.definition, f"imported {row.instrument_id}-{row.version}")
-        for row in imported_rows(session)
-    ]
+# Parsed imported definitions by their row and content hash. A row is never changed once
+# imported (a changed definition needs a new version), so a parse is good for the life of the
+# process; this spares every check-in a validation of each imported instrument.
+_PARSED: dict[tuple[int, str], Definition] = {}
+_PARSED_MAX = 1024
+
+
+def _parsed(row: ImportedDefinition) -> Definition:
+    key = (row.id or 0, row.sha256)
+    found = _PARSED.get(key)
+    if found is None:
+        found = parse_definition(row.definition, f"imported {row.instrument_id}-{row.version}")
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found
+
+
+def imported_definitions(session: Session, instrument_id: str | None = None) -> list[Definition]:
+    return [_parsed(row) for row in imported_rows(session, instrument_id)]
 
 
 def builtin_registry() -> Registry:
@@ -161,6 +177,8 @@ def builtin_registry() -> Registry:
     return Registry.of(builtin_definitions())
 
 
-def load_registry(session: Session) -> Registry:
-    """The shipped definitions plus those a service has imported."""
-    return Registry.of(builtin_definitions(), imported_definitions(session))
+def load_registry(session: Session, instrument_id: str | None = None) -> Registry:
+    """The shipped definitions plus those a service has imported; with ``instrument_id``, only
+    that instrument's imported versions are read (the rest of the registry is the shipped
+    definitions, which is all a look-up of that one instrument needs)."""
+    return Registry.of(builtin_definitions(), imported_definitions(session, instrument_id))

@@ -1,5 +1,6 @@
 """Reads the flag rules need: a carer's baseline, hysteresis state, live and recent flags."""
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,6 +78,34 @@ def _of(carer_id: int, instrument_id: str) -> tuple[Any, Any]:
     return (CheckIn.carer_id == carer_id, CheckIn.instrument_id == instrument_id)
 
 
+@functools.lru_cache(maxsize=64)
+def _score_history_query(scale_ids: tuple[str, ...], windowed: bool) -> Any:
+    # Built once per instrument's scales: the carer, instrument and window are bound at each
+    # call, so a check-in pays for neither building nor compiling the statement.
+    carer: Any = sa.bindparam("carer_id")
+    instrument: Any = sa.bindparam("instrument_id")
+    since: Any = sa.bindparam("since")
+    mine = (col(CheckIn.carer_id) == carer, col(CheckIn.instrument_id) == instrument)
+    columns: list[Any] = []
+    for scale_id in scale_ids:
+        value = _scale_value(scale_id)
+        columns.append(
+            sa.select(value)
+            .where(*mine, value.is_not(None))
+            .order_by(col(CheckIn.submitted_at), col(CheckIn.id))
+            .limit(1)
+            .scalar_subquery()
+        )
+        columns.append(
+            sa.select(sa.func.min(value))
+            .where(*mine, col(CheckIn.submitted_at) >= since)
+            .scalar_subquery()
+            if windowed
+            else sa.null()
+        )
+    return sa.select(*columns)
+
+
 def score_history(
     session: Session,
     carer_id: int,
@@ -91,26 +120,13 @@ def score_history(
     found on the carer/instrument/time index. The best recent is the lowest value since
     ``since`` (None: no window), a range of that index. Neither grows with the carer's history.
     """
-    columns: list[Any] = []
-    for scale_id in scale_ids:
-        value = _scale_value(scale_id)
-        columns.append(
-            sa.select(value)
-            .where(*_of(carer_id, instrument_id), value.is_not(None))
-            .order_by(col(CheckIn.submitted_at), col(CheckIn.id))
-            .limit(1)
-            .scalar_subquery()
-        )
-        columns.append(
-            sa.select(sa.func.min(value))
-            .where(*_of(carer_id, instrument_id), col(CheckIn.submitted_at) >= since)
-            .scalar_subquery()
-            if since is not None
-            else sa.null()
-        )
-    if not columns:
+    if not scale_ids:
         return {}, {}
-    row = session.execute(sa.select(*columns)).one()
+    params: dict[str, Any] = {"carer_id": carer_id, "instrument_id": instrument_id}
+    if since is not None:
+        params["since"] = since
+    query = _score_history_query(tuple(scale_ids), since is not None)
+    row = session.execute(query, params).one()
     baseline: dict[str, int | None] = {}
     best: dict[str, int | None] = {}
     for n, scale_id in enumerate(scale_ids):

@@ -59,6 +59,8 @@ def _assert_too_many(response: TestResponse) -> None:
     html = response.get_data(as_text=True)
     assert "Please wait a moment" in html and TOO_MANY in html
     assert "Traceback" not in html
+    # When to come back, in whole seconds within the limit's window (an hour at most).
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
 
 
 # --- logging in ------------------------------------------------------------------------------

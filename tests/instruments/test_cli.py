@@ -152,3 +152,16 @@ def test_export_fhir_unknown(run: Runner, args: list[str]) -> None:
     result = run("export-fhir", *args)
     assert result.exit_code != 0
     assert "no " in result.output
+
+
+def test_a_registry_for_one_instrument_reads_only_its_imported_versions(
+    run: Runner, tmp_path: Path, db: Session
+) -> None:
+    for n, data in enumerate((licensed(), licensed(id="other"), licensed(version="1.1"))):
+        assert run("import", str(write(tmp_path, data, f"{n}.json"))).exit_code == 0
+    one = load_registry(db, "licensed")
+    assert [d.version for d in one.versions("licensed")] == ["1.0", "1.1"]
+    assert one.versions("other") == ()
+    assert one.get("phq9").id == "phq9"  # the shipped instruments are always there
+    # A parsed definition is kept for its row: the same object comes back next time.
+    assert load_registry(db, "licensed").get("licensed", "1.0") is one.get("licensed", "1.0")
