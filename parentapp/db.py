@@ -60,6 +60,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # SQLite's lower() folds only ASCII; name search needs what PostgreSQL's lower() does.
+    dbapi_connection.create_function("pa_fold", 1, _fold, deterministic=True)
+
+
+def _fold(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def init_app(app: Flask) -> None:

@@ -14,10 +14,13 @@ from parentapp.audit.services import record
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.leave.services import covering_names, covers_for
+from parentapp.listing import Page, page_links, requested_page
 from parentapp.security import role_required
+from parentapp.teams.queries import team_clinicians
 from parentapp.triage import dashboard, labels, lifecycle
+from parentapp.triage.dashboard import FlagRow
 from parentapp.triage.detail import flag_detail
-from parentapp.triage.forms import AcknowledgeForm, CloseForm
+from parentapp.triage.forms import AcknowledgeForm, CloseForm, FlagFilterForm
 
 bp = Blueprint("triage", __name__, template_folder="templates")
 clinical = role_required("clinician", "lead")
@@ -52,27 +55,57 @@ def _me() -> User:
 
 @bp.route("/flags")
 @clinical
-def flags() -> str:
-    """Open flags for the clinician's caseload (or the team's), and carers behind on check-ins."""
+def flags() -> str | tuple[str, int]:
+    """Open flags for the clinician's caseload (or the team's), a page at a time, urgent and
+    overdue first; filtered by family name, clinician, severity and overdue; and the carers
+    furthest behind on check-ins. Filters or a page link that cannot be used are said so and
+    left out (400), never guessed at."""
     me = _me()
+    session = get_session()
     may_see_team = dashboard.sees_team_queue(me)
-    queue = request.args.get("queue", "team" if may_see_team else "mine")
+    form = FlagFilterForm(request.args).for_team(team_clinicians(session, me.team_id or 0))
+    valid = form.validate()
+    filters = form.filters()
+    queue = form.queue.data or ("team" if may_see_team else "mine")
     # Other clinicians see their own caseload (and the families they cover), whatever is asked.
     team_queue = may_see_team and queue == "team"
-    session = get_session()
     now = utcnow()
     covered = covers_for(session, me, now)
-    return render_template(
+
+    def flag_page(after: str | None = None, before: str | None = None) -> Page[FlagRow]:
+        return dashboard.open_flags(
+            session, me, team_queue=team_queue, now=now, covered=covered, filters=filters,
+            after=after, before=before,
+        )  # fmt: skip
+
+    page, bad_link = requested_page(
+        flag_page, request.args.get("after"), request.args.get("before")
+    )
+    args = {"queue": "team" if team_queue else "mine", **form.query_args()}
+    # The carers behind are listed once, with the first page.
+    behind = None
+    if not page.has_previous:
+        behind = dashboard.carers_behind(
+            session, me, team_queue=team_queue, now=now, covered=covered, filters=filters
+        )
+    html = render_template(
         "triage/dashboard.html",
-        rows=dashboard.open_flags(session, me, team_queue=team_queue, now=now, covered=covered),
-        overdue=dashboard.overdue_carers(
-            session, me, team_queue=team_queue, now=now, covered=covered
-        ),
+        form=form,
+        valid=valid,
+        bad_link=bad_link,
+        page=page,
+        more_pressing=dashboard.more_pressing_follow(page),
+        links=page_links("triage.flags", page, args),
+        page_size=dashboard.PAGE_SIZE,
+        filtered=bool(form.query_args()),
+        behind=behind,
+        behind_narrowed=bool(filters.search or filters.clinician_id),
         covering=covering_names(session, covered),
         may_see_team=may_see_team,
         team_queue=team_queue,
         now=now,
     )
+    return html if valid and not bad_link else (html, 400)
 
 
 def _flag_page(
