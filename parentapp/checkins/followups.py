@@ -92,9 +92,9 @@ def schedule_follow_up(
     now: datetime,
 ) -> Schedule | None:
     """After a positive screen, ask this carer the full questionnaire now: a new schedule due at
-    once, or a stopped one started again from now. An active one is left as it is (if it is
-    overdue, its missed check-ins still count). Either way the confirmation page offers it at
-    once (``offered``). Nothing is committed: the caller's check-in transaction carries it, so
+    once, or a stopped one started again from now. An active one keeps its start and interval
+    (if it is overdue, its missed check-ins still count) and is due at once even if answered
+    lately (``asked_at``). Either way the confirmation page offers it at once (``offered``). Nothing is committed: the caller's check-in transaction carries it, so
     the screen is never stored without it.
 
     :returns: the follow-up schedule, or None (no follow-up for this instrument, or negative).
@@ -112,13 +112,13 @@ def schedule_follow_up(
         schedule = Schedule(
             carer_id=carer.id, instrument_id=rule.full_id, interval_days=rule.interval_days
         )
-    if schedule.active and schedule.id is not None:
-        # Due dates run an interval from the last answer, even one sent before the start
-        # (checkins/due.py), so a schedule answered lately has no "due now" to set without a
-        # new column; the confirmation page offers it instead, and the form accepts it.
-        return schedule
-    schedule.starts_at = now
-    schedule.active = True
+    # Asked now: due at once until answered, even if it was answered lately (its interval
+    # would otherwise put it days away). An overdue one keeps its start, so its missed
+    # check-ins still count.
+    schedule.asked_at = now
+    if not (schedule.active and schedule.id is not None):
+        schedule.starts_at = now
+        schedule.active = True
     session.add(schedule)
     session.flush()
     record(

@@ -26,6 +26,9 @@ class Schedule(SQLModel, table=True):
     # The first check-in is due at this moment; later ones every interval after the last one.
     starts_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     active: bool = Field(default=True)
+    # Asked for now, whatever the interval (a positive screen's full questionnaire): due from
+    # this moment until an answer comes after it (checkins/due.py).
+    asked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # For bonding items: which baby the carer answers about (None: the family's only baby).
     infant_id: int | None = Field(default=None, foreign_key="infant.id")
     # The clinician chose an instrument not validated for this carer's role, knowingly.

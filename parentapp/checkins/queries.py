@@ -136,6 +136,7 @@ def due_checkins(session: Session, carer: Carer, now: datetime) -> list[DueItem]
             interval_days=schedule.interval_days,
             last_submitted_at=last.get(schedule.instrument_id),
             now=now,
+            asked_at=schedule.asked_at,
         )
         items.append(
             DueItem(
@@ -328,6 +329,7 @@ def family_schedules(
             interval_days=schedule.interval_days,
             last_submitted_at=last.get(schedule.instrument_id),
             now=now,
+            asked_at=schedule.asked_at,
         )
         result.setdefault(carer.id or 0, []).append(
             ScheduleRow(

@@ -50,6 +50,7 @@ def current_due_at(schedule: Schedule, last: datetime | None, now: datetime) -> 
         interval_days=schedule.interval_days,
         last_submitted_at=last,
         now=now,
+        asked_at=schedule.asked_at,
     )
     if not state.is_due:
         return None

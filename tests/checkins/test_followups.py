@@ -132,6 +132,10 @@ def test_an_active_phq9_answered_lately_is_offered_at_once_then_runs_on(
     schedule = phq9_schedule(db, home.carer)
     assert schedule is not None and schedule.id == home.schedules["phq9"].id
     assert schedule.interval_days == home.schedules["phq9"].interval_days
+    # Due now everywhere the carer looks, not only on the confirmation page.
+    assert 'href="/checkins/phq9"' in carer.get("/home").get_data(as_text=True)
+    due = carer.get("/api/v1/checkins/due").get_json()["items"]
+    assert [i["is_due"] for i in due if i["instrument_id"] == "phq9"] == [True]
     # Once answered, the offer goes and the schedule runs on from that answer.
     answered = carer.post(
         "/checkins/phq9", data={f"item_{k}": "1" for k in PHQ9_ITEMS} | {"item_q9": "0"}
