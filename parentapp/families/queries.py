@@ -36,45 +36,6 @@ def infants_of(session: Session, family_id: int) -> list[Infant]:
 
 
 @dataclass(frozen=True)
-class FamilyRow:
-    family: Family
-    clinician_name: str
-    carer_count: int
-    infant_names: list[str]
-
-
-def team_families(session: Session, team_id: int) -> list[FamilyRow]:
-    """Every family of a team, with what the caseload list shows."""
-    families = session.exec(
-        select(Family).where(Family.team_id == team_id).order_by(col(Family.label))
-    ).all()
-    ids = [f.id for f in families]
-    names = {
-        u.id: u.display_name
-        for u in session.exec(
-            select(User).where(col(User.id).in_({f.assigned_clinician_id for f in families}))
-        )
-    }
-    carers: dict[int, int] = {}
-    for carer in session.exec(select(Carer).where(col(Carer.family_id).in_(ids))):
-        carers[carer.family_id] = carers.get(carer.family_id, 0) + 1
-    infants: dict[int, list[str]] = {}
-    for infant in session.exec(
-        select(Infant).where(col(Infant.family_id).in_(ids)).order_by(col(Infant.id))
-    ):
-        infants.setdefault(infant.family_id, []).append(infant.name)
-    return [
-        FamilyRow(
-            f,
-            names.get(f.assigned_clinician_id, ""),
-            carers.get(f.id or 0, 0),
-            infants.get(f.id or 0, []),
-        )
-        for f in families
-    ]
-
-
-@dataclass(frozen=True)
 class CarerRow:
     carer: Carer
     user: User

@@ -247,6 +247,8 @@ def test_filters_by_severity_overdue_clinician_and_family_name(
     assert flag_ids(both) == [pk(info)]
     assert "No open flags match these filters." in page(client, "/flags?q=nobody+by+this+name")
     assert "Clear the filters" in both
+    banner = "Only the flags that match the filters are shown"
+    assert banner in both and banner not in page(client, "/flags")
 
 
 def test_search_ignores_case_beyond_ascii_and_takes_wildcards_literally(
