@@ -1,22 +1,30 @@
-"""Time the flag dashboard on a large team; prints median and p95 per page.
+"""Time the flag queues and the family list at two sizes; prints each page's median time and
+size, and how much each grew at ten times the data (the goal: at most 2 times).
 
 Usage:
   .venv/bin/python benchmarks/dashboard.py [--requests 30]
-  .venv/bin/python benchmarks/dashboard.py --database-url postgresql+psycopg://.../EMPTY_DB
+  .venv/bin/python benchmarks/dashboard.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432
 
-Builds 1,000 families (one carer each, 50 per clinician), 100,000 weekly check-ins and a
-realistic number of flags (about 8% of carers with a live flag, more closed ones) with bulk
-inserts, then renders /flags?queue=mine and /flags?queue=team (as the duty clinician) in-process with the Flask test client.
-Without --database-url it uses a throwaway SQLite file. The given database must be empty: the
-schema is created by the migrations.
+Builds a team of 100 families (10,000 weekly check-ins), then one of 1,000 families (100,000
+check-ins), each carer with 100 check-ins and a realistic number of flags (about 8% of carers
+with a live flag, more closed ones), with bulk inserts. At each size it renders, as the team's
+duty clinician and in-process with the Flask test client, /flags?queue=team, /flags?queue=mine
+and /clinic: page 1, and the deepest page reached by following the Next links (at most
+``DEEP_HOPS`` of them). Without --postgres each size gets a throwaway SQLite file; with it,
+the databases ``parentapp_bench_100`` and ``parentapp_bench_1000`` are created afresh on that
+server (and dropped after). The schema is created by the migrations.
 """
 
 import argparse
+import html
 import random
+import re
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -24,6 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
+from flask.testing import FlaskClient
 from sqlmodel import SQLModel
 
 from parentapp import create_app
@@ -37,7 +46,9 @@ from parentapp.families.models import Carer, Family
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
 
-FAMILIES = 1000
+SIZES = (100, 1000)
+# Next links followed for the deep page: page 21 at most.
+DEEP_HOPS = 20
 CHECKINS_PER_CARER = 100
 CLINICIANS = 20
 PASSWORD = "benchmark pass phrase"  # noqa: S105 - a throwaway database's only password
@@ -55,7 +66,7 @@ def _insert(connection: sa.Connection, model: type[SQLModel], rows: list[dict[st
         connection.execute(sa.insert(table), rows[start : start + 5000])
 
 
-def seed(engine: sa.Engine, password_hash: str) -> str:
+def seed(engine: sa.Engine, password_hash: str, families_count: int) -> str:
     """Load the data; returns the email of the clinician whose dashboard is timed (the team's
     duty clinician, who may also open the whole team's queue)."""
     rng = random.Random(4)
@@ -68,7 +79,7 @@ def seed(engine: sa.Engine, password_hash: str) -> str:
     ]  # fmt: skip
     families, carers, carer_users, schedules, checkins, flags = [], [], [], [], [], []
     checkin_id = 0
-    for f in range(1, FAMILIES + 1):
+    for f in range(1, families_count + 1):
         clinician = (f - 1) % CLINICIANS + 1
         families.append(
             Family(id=f, team_id=1, label=f"Family {f}", assigned_clinician_id=clinician)
@@ -142,12 +153,30 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
     return sorted(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
+
+
+def _deep(client: FlaskClient, path: str) -> tuple[str, int]:
+    """The address of the deepest page within ``DEEP_HOPS`` Next links of ``path``, and its
+    number."""
+    number = 1
+    for _ in range(DEEP_HOPS):
+        found = _NEXT.search(client.get(path).get_data(as_text=True))
+        if found is None:
+            break
+        path, number = html.unescape(found.group(1)), number + 1
+    return path, number
+
+
+@dataclass(frozen=True)
+class Measure:
+    median_ms: float
+    size: int
+    page_number: int
+
+
+def measure_size(url: str, families: int, requests: int) -> dict[str, Measure]:
+    """Seed ``families`` families into the empty database at ``url`` and time each page."""
     settings = Settings(
         env="testing", database_url=url, ratelimit_enabled=False, csrf_enabled=False,
         argon2_time_cost=1, argon2_memory_cost_kib=1024, argon2_parallelism=1,
@@ -156,25 +185,70 @@ def main() -> None:
     app = create_app(settings)
     with app.app_context():
         password_hash = hash_password(PASSWORD)
+    engine = app.extensions["parentapp.engine"]
     started = time.perf_counter()
-    email = seed(app.extensions["parentapp.engine"], password_hash)
-    print(f"database: {url.split('://')[0]}; seeded in {time.perf_counter() - started:.1f} s")
-    with app.extensions["parentapp.engine"].connect() as connection:
-        for table in ("family", "checkin", "flag"):
-            count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
-            print(f"  {table}: {count}")
+    email = seed(engine, password_hash, families)
+    with engine.connect() as connection:
+        counts = {
+            table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+            for table in ("family", "checkin", "flag")
+        }
+    print(f"{families} families seeded in {time.perf_counter() - started:.1f} s: {counts}")
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
-    for path in ("/flags?queue=mine", "/flags?queue=team"):
-        page = client.get(path)
-        assert page.status_code == 200, page.status_code
-        rows = page.get_data(as_text=True).count("<tr")
-        samples = timed(partial(client.get, path), args.requests)
-        p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    results = {}
+    for start in ("/flags?queue=team", "/flags?queue=mine", "/clinic"):
+        deep, number = _deep(client, start)
+        for label, path, page_number in ((start, start, 1), (f"{start} deep", deep, number)):
+            page = client.get(path)
+            assert page.status_code == 200, (page.status_code, path)
+            samples = timed(partial(client.get, path), requests)
+            results[label] = Measure(statistics.median(samples), len(page.data), page_number)
+    engine.dispose()
+    return results
+
+
+@contextmanager
+def databases(postgres: str | None) -> Iterator[dict[int, str]]:
+    """An empty database for each size: SQLite files, or fresh PostgreSQL databases."""
+    if postgres is None:
+        folder = Path(tempfile.mkdtemp())
+        yield {n: f"sqlite:///{folder / f'bench_{n}.db'}" for n in SIZES}
+        return
+    server = sa.create_engine(f"{postgres.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+    names = {n: f"parentapp_bench_{n}" for n in SIZES}
+    with server.connect() as connection:
+        for name in names.values():
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield {n: f"{postgres.rstrip('/')}/{name}" for n, name in names.items()}
+    finally:
+        with server.connect() as connection:
+            for name in names.values():
+                connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--postgres", default=None, help="a server URL, without a database")
+    args = parser.parse_args()
+    with databases(args.postgres) as urls:
+        small, large = SIZES
+        print(f"database: {urls[small].split('://')[0]}")
+        one = measure_size(urls[small], small, args.requests)
+        ten = measure_size(urls[large], large, args.requests)
+    print(f"{'page':<26} {'1x ms':>8} {'1x KiB':>7} {'10x ms':>8} {'10x KiB':>8} {'ratio':>6}")
+    for label, a in one.items():
+        b = ten[label]
+        ratio = b.median_ms / a.median_ms
         print(
-            f"GET {path:<18} median {statistics.median(samples):7.1f} ms  p95 {p95:7.1f} ms  "
-            f"({rows} table rows, {len(page.data) / 1024:.0f} KiB)"
+            f"{label:<26} {a.median_ms:8.1f} {a.size / 1024:7.1f} {b.median_ms:8.1f} "
+            f"{b.size / 1024:8.1f} {ratio:6.2f}  (page {a.page_number} / {b.page_number})"
+            f"{'' if ratio <= 2 else '  over the goal of 2'}"
         )
 
 
