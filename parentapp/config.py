@@ -28,6 +28,15 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole(value: str | None, default: int, name: str) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
 def _minutes(value: str | None, default: int) -> timedelta:
     return timedelta(minutes=int(value) if value else default)
 
@@ -42,6 +51,13 @@ class Settings:
     # The worker's LISTEN connection (PostgreSQL) when DATABASE_URL goes through a pooler in
     # transaction mode, which cannot carry LISTEN; empty: DATABASE_URL.
     listen_database_url: str = ""
+    # Connections each process keeps open (SQLAlchemy's pool), and how many more it may open
+    # at a peak; see the README's production layout for the sum PostgreSQL must allow.
+    database_pool_size: int = 5
+    database_max_overflow: int = 10
+    # Off behind PgBouncer in transaction mode: psycopg's prepared statements belong to one
+    # server connection, which the next transaction may not get.
+    database_prepared_statements: bool = True
     ratelimit_storage_uri: str = "memory://"
     ratelimit_enabled: bool = True
     csrf_enabled: bool = True
@@ -103,6 +119,15 @@ class Settings:
             secret_key=env.get("SECRET_KEY", base.secret_key),
             database_url=env.get("DATABASE_URL", base.database_url),
             listen_database_url=env.get("LISTEN_DATABASE_URL", base.listen_database_url),
+            database_pool_size=_whole(
+                env.get("DATABASE_POOL_SIZE"), base.database_pool_size, "DATABASE_POOL_SIZE"
+            ),
+            database_max_overflow=_whole(
+                env.get("DATABASE_MAX_OVERFLOW"),
+                base.database_max_overflow,
+                "DATABASE_MAX_OVERFLOW",
+            ),
+            database_prepared_statements=_bool(env.get("DATABASE_PREPARED_STATEMENTS"), True),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", base.ratelimit_storage_uri),
             ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), True),
             clinician_idle_timeout=_minutes(env.get("CLINICIAN_IDLE_MINUTES"), 30),
@@ -153,6 +178,10 @@ class Settings:
         ):
             raise ConfigError(
                 "LISTEN_DATABASE_URL is for PostgreSQL, beside a PostgreSQL DATABASE_URL"
+            )
+        if self.database_pool_size < 1 or self.database_max_overflow < 0:
+            raise ConfigError(
+                "DATABASE_POOL_SIZE must be 1 or more, DATABASE_MAX_OVERFLOW 0 or more"
             )
         if self.reminder_follow_up <= timedelta(0):
             raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")

@@ -40,9 +40,24 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the connection settings each backend needs."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
+    prepared_statements: bool = True,
+) -> Engine:
+    """An engine with the connection settings each backend needs; on PostgreSQL, a pool of
+    ``pool_size`` (+ ``max_overflow`` at a peak), and no server-side prepared statements when
+    ``prepared_statements`` is False (PgBouncer in transaction mode)."""
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        if pool_size is not None:
+            kwargs["pool_size"] = pool_size
+        if max_overflow is not None:
+            kwargs["max_overflow"] = max_overflow
+        if not prepared_statements:
+            kwargs["connect_args"] = {"prepare_threshold": None}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         if url in {"sqlite://", "sqlite:///:memory:"}:
@@ -70,7 +85,13 @@ def _fold(value: object) -> object:
 
 def init_app(app: Flask) -> None:
     """Bind an engine to the app and close the request's session when the context ends."""
-    app.extensions["parentapp.engine"] = make_engine(app.config["DATABASE_URL"])
+    settings = app.config["PARENTAPP_SETTINGS"]
+    app.extensions["parentapp.engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        prepared_statements=settings.database_prepared_statements,
+    )
     app.teardown_appcontext(_close_session)
 
 
