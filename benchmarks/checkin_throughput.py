@@ -255,24 +255,34 @@ def _ms(found: re.Match[str] | None) -> float:
 # --- in-process: the cost of one check-in by history ---------------------------------------
 
 
-def per_checkin_ms(url: str, carer_ids: list[int], rounds: int) -> list[float]:
+def per_checkin_ms(url: str, groups: dict[str, list[int]], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per ``submit_checkin`` for each group's carers. The groups take turns, one
+    carer of each in every step, so a database that grows (or a machine that slows) during the
+    run weighs on every group alike rather than on whichever ran last."""
     settings = Settings(env="testing", database_url=url, ratelimit_enabled=False)
     app = create_app(settings)
-    samples = []
+    samples: dict[str, list[float]] = {name: [] for name in groups}
     with app.app_context(), Session(app.extensions["parentapp.engine"]) as session:
-        carers = list(session.exec(select(Carer).where(col(Carer.id).in_(carer_ids))).all())
+        carers = {
+            name: list(session.exec(select(Carer).where(col(Carer.id).in_(ids))).all())
+            for name, ids in groups.items()
+        }
+        steps = max(len(found) for found in carers.values())
         for _ in range(rounds):
-            for carer in carers:
-                start = time.perf_counter()
-                submit_checkin(
-                    session=session,
-                    carer=carer,
-                    instrument_id="weekly",
-                    answers=CALM,
-                    infant_id=None,
-                    locale="en",
-                )
-                samples.append((time.perf_counter() - start) * 1000)
+            for step in range(steps):
+                for name, found in carers.items():
+                    if step >= len(found):
+                        continue
+                    start = time.perf_counter()
+                    submit_checkin(
+                        session=session,
+                        carer=found[step],
+                        instrument_id="weekly",
+                        answers=CALM,
+                        infant_id=None,
+                        locale="en",
+                    )
+                    samples[name].append((time.perf_counter() - start) * 1000)
     app.extensions["parentapp.engine"].dispose()
     return samples
 
@@ -332,9 +342,8 @@ def main() -> None:
     ratio = results["parentapp"]["rps"] / results["floor"]["rps"]
     print(f"  ratio parentapp / floor: {ratio:.2f}")
 
-    new = per_checkin_ms(url, ids["new"], args.rounds)
-    window = per_checkin_ms(url, ids["window"], args.rounds)
-    long = per_checkin_ms(url, ids["long"], args.rounds)
+    timed = per_checkin_ms(url, {g: ids[g] for g in ("new", "window", "long")}, args.rounds)
+    new, window, long = timed["new"], timed["window"], timed["long"]
     print(f"In-process submit_checkin, {len(new)} check-ins per group:")
     groups = (("new carers", new), ("100 past", window), (f"{args.long_history} past", long))
     for label, samples in groups:
@@ -347,7 +356,7 @@ def main() -> None:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        per_checkin_ms(url, ids["long"], args.rounds)
+        per_checkin_ms(url, {"long": ids["long"]}, args.rounds)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
