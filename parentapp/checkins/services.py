@@ -93,6 +93,11 @@ def _by_key(session: Session, carer_id: int, key: str) -> CheckIn | None:
     ).first()
 
 
+def _running(schedule: Schedule | None) -> Schedule | None:
+    # Answers for a stopped schedule: nothing more is due on it.
+    return schedule if schedule is not None and schedule.active else None
+
+
 def _replay(session: Session, checkin: CheckIn, digest: str) -> SubmitResult:
     if checkin.payload_hash != digest:
         raise IdempotencyMismatch(_("This check-in was already sent with different answers."))
@@ -102,7 +107,7 @@ def _replay(session: Session, checkin: CheckIn, digest: str) -> SubmitResult:
         flags=[],
         created=False,
         urgent=raised_urgent_flag(session, checkin.id or 0),
-        schedule=schedule if schedule is not None and schedule.active else None,
+        schedule=_running(schedule),
     )
 
 
@@ -273,5 +278,5 @@ def submit_checkin(
         flags=flags,
         created=True,
         urgent=any(flag.severity == Severity.URGENT.value for flag in flags),
-        schedule=schedule if schedule.active else None,
+        schedule=_running(schedule),
     )

@@ -74,10 +74,6 @@ def _scale_value(scale_id: str) -> Any:
     return col(CheckIn.scores)[(scale_id, "value")].as_float()
 
 
-def _of(carer_id: int, instrument_id: str) -> tuple[Any, Any]:
-    return (CheckIn.carer_id == carer_id, CheckIn.instrument_id == instrument_id)
-
-
 @functools.lru_cache(maxsize=64)
 def _score_history_query(scale_ids: tuple[str, ...], windowed: bool) -> Any:
     # Built once per instrument's scales: the carer, instrument and window are bound at each
@@ -135,26 +131,6 @@ def score_history(
         if lowest is not None:
             best[scale_id] = int(lowest)
     return baseline, best
-
-
-def best_recent_scores(
-    session: Session, carer_id: int, instrument_id: str, *, since: datetime
-) -> dict[str, int | None]:
-    """scale id -> the carer's lowest scored value on this instrument since ``since`` (absent:
-    nothing scored then). Only the window's check-ins are read."""
-    rows = session.exec(
-        select(CheckIn.scores).where(
-            *_of(carer_id, instrument_id), col(CheckIn.submitted_at) >= since
-        )
-    ).all()
-    best: dict[str, int | None] = {}
-    for scores in rows:
-        for scale_id in scores or {}:
-            value = _score_value(scores, scale_id)
-            current = best.get(scale_id)
-            if value is not None and (current is None or value < current):
-                best[scale_id] = value
-    return best
 
 
 def _references(
