@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import LoginSession, User
 from parentapp.config import Settings
@@ -84,11 +84,16 @@ def load_user(user_id: str) -> User | None:
     if not token or not user_id.isdigit():
         return None
     db = get_session()
-    row = db.exec(select(LoginSession).where(LoginSession.token_hash == _hash(token))).first()
-    if row is None or row.revoked_at is not None or row.user_id != int(user_id):
+    # One round trip for both: this runs on every request a logged-in user makes.
+    found = db.exec(
+        select(LoginSession, User)
+        .join(User, col(User.id) == LoginSession.user_id)
+        .where(LoginSession.token_hash == _hash(token))
+    ).first()
+    if found is None:
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if row.revoked_at is not None or row.user_id != int(user_id) or not user.active:
         return None
     idle, absolute = _limits(user)
     now = utcnow()

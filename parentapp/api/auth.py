@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from parentapp.api.errors import ApiError
 from parentapp.db import get_session
-from parentapp.families.queries import carer_for_user
+from parentapp.families.queries import membership_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,19 +45,19 @@ def carer_required(view: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             abort(401)
-        carer = carer_for_user(get_session(), current_user) if current_user.is_carer else None
-        if carer is None:
+        membership = membership_of(get_session(), current_user) if current_user.is_carer else None
+        if membership is None:
             from parentapp.audit.services import record_denied
 
             record_denied(reason="role")
             abort(403)
-        if carer.consented_at is None:
+        if membership.carer.consented_at is None:
             raise ApiError(
                 403,
                 "consent_required",
                 _("Please open the app and agree to how your answers are used first."),
             )
-        g.carer = carer
+        g.carer, g.membership = membership.carer, membership
         return view(*args, **kwargs)
 
     return cast(F, wrapped)

@@ -19,15 +19,15 @@ from parentapp.checkins.queries import (
     UnknownVersion,
     answerable,
     due_checkins,
-    team_of,
 )
 from parentapp.db import get_session, utcnow
 from parentapp.errors import NotFoundError
 from parentapp.extensions import limiter
 from parentapp.families.models import Carer
-from parentapp.families.queries import infants_of
+from parentapp.families.queries import infants_of, team_of
 from parentapp.teams.contacts import contacts_for_carers
-from parentapp.teams.hours import of_team
+from parentapp.teams.hours import WorkingHours, of_team
+from parentapp.teams.models import Team
 
 
 @bp.get("/openapi.json", endpoint="openapi")
@@ -88,6 +88,10 @@ def submit() -> tuple[Response, int]:
     key = payloads.idempotency_key(request)
     body = payloads.checkin_request(request)
     db = get_session()
+    team = team_of(db, g.carer)
+    # Read before the commit, in the same transaction: a read after it would take the
+    # connection from the pool again (a ping, the read, and a rollback at the end).
+    hours = of_team(team)
     try:
         result = services.submit_checkin(
             session=db,
@@ -113,19 +117,17 @@ def submit() -> tuple[Response, int]:
         raise ApiError(422, "invalid_answers", error.message, errors=error.errors) from error
     except services.IdempotencyMismatch as error:
         raise ApiError(422, "idempotency_mismatch", error.message) from error
-    return jsonify(_checkin_body(result, g.carer)), 201 if result.created else 200
+    return jsonify(_checkin_body(result, team, hours)), 201 if result.created else 200
 
 
-def _checkin_body(result: services.SubmitResult, carer: Carer) -> dict[str, Any]:
-    db = get_session()
-    team = team_of(db, carer)
+def _checkin_body(result: services.SubmitResult, team: Team, hours: WorkingHours) -> dict[str, Any]:
     checkin = result.checkin
     body = serialize.checkin(
         checkin,
         schedule=result.schedule,
         urgent=result.urgent,
-        hours=of_team(team),
-        contacts=contacts_for_carers(db, team.id or 0) if result.urgent else (),
+        hours=hours,
+        contacts=contacts_for_carers(get_session(), team.id or 0) if result.urgent else (),
     )
     # The page a phone opens once a queued check-in is sent: the safety screen when urgent.
     body["done_url"] = url_for("checkins.done", checkin_id=checkin.id)

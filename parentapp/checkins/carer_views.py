@@ -28,7 +28,7 @@ from parentapp.checkins.services import (
 from parentapp.db import get_session, utcnow
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
-from parentapp.families.queries import infants_of
+from parentapp.families.queries import infants_of, team_of
 from parentapp.instruments.schema import Definition, LicenceStatus, Tag
 from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.forms import WEEKDAY_LABELS
@@ -113,7 +113,7 @@ def take(instrument_id: str) -> Response | str | tuple[str, int]:
         show_attribution=definition.licence.status != LicenceStatus.OWN,
         # For checkin.js: answers kept on the phone raise no flag until they are sent, so the
         # page itself shows the crisis numbers at once for these answers (not sensitive).
-        contacts=contacts_for_carers(session, queries.team_of(session, carer).id or 0),
+        contacts=contacts_for_carers(session, team_of(session, carer).id or 0),
         alarming=alarming_answers(definition),
         # The outbox records whose answers it keeps, so only their owner's session sends them
         # (a shared phone); the account id only, nothing that names the person.
@@ -180,7 +180,7 @@ def done(checkin_id: int) -> str:
     carer: Carer = g.carer
     session = get_session()
     checkin = queries.own_checkin(session, carer, checkin_id)
-    team = queries.team_of(session, carer)
+    team = team_of(session, carer)
     now = utcnow()
     seen = when_seen(team, now)
     # A positive short screen offers its full questionnaire straight away.

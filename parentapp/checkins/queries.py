@@ -21,7 +21,6 @@ from parentapp.instruments.registry import (
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import has_urgent_answer
-from parentapp.teams.models import Team
 from parentapp.triage.models import Flag, FlagEvent, Severity
 from parentapp.triage.queries import TRIGGER_EVENTS
 
@@ -281,15 +280,6 @@ def raised_urgent_flag(session: Session, checkin_id: int) -> bool:
         )
     ).first()
     return found is not None
-
-
-def team_of(session: Session, carer: Carer) -> Team:
-    team = session.exec(
-        select(Team)
-        .join(Family, col(Family.team_id) == Team.id)
-        .where(Family.id == carer.family_id)
-    ).one()
-    return team
 
 
 def validated_for(definition: Definition, role: CarerRole) -> bool:

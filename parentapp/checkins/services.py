@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from parentapp.checkins.followups import schedule_follow_up
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.checkins.queries import answerable, raised_urgent_flag
+from parentapp.checkins.queries import UnknownVersion, answerable, raised_urgent_flag
 from parentapp.db import utcnow
-from parentapp.errors import DomainError
+from parentapp.errors import DomainError, NotFoundError
 from parentapp.families.models import Carer, CarerRole, Family, Infant
 from parentapp.instruments.answers import answer_of, enabled_items, validate_answers
 from parentapp.instruments.schema import Definition, ItemType, Tag
@@ -165,6 +165,31 @@ def _contact_requested(definition: Definition, stored: Mapping[str, str]) -> boo
     return any(stored.get(i.link_id) == "true" for i in definition.tagged(Tag.CONTACT_REQUEST))
 
 
+def _asked(
+    session: Session,
+    carer: Carer,
+    instrument_id: str,
+    answers: Mapping[str, str | None],
+    infant_id: int | None,
+    version: str | None,
+) -> tuple[Schedule, Definition, int | None]:
+    """The schedule, the definition and the baby the answers go to, once they pass."""
+    # A carer can only send what a clinician asked of them; answers that waited on a phone
+    # while the schedule was stopped still count (see ``answerable``).
+    asked = answerable(
+        session,
+        carer_id=carer.id or 0,
+        instrument_id=instrument_id,
+        version=version,
+        stopped_too=True,
+    )
+    errors = validate_answers(asked.definition, answers)
+    if errors:
+        raise AnswerError({link_id: _(message) for link_id, message in errors.items()})
+    chosen = _infant_id(session, carer, asked.definition, asked.schedule, infant_id)
+    return asked.schedule, asked.definition, chosen
+
+
 def submit_checkin(
     *,
     session: Session,
@@ -190,26 +215,20 @@ def submit_checkin(
     assert carer.id is not None
     now = now or utcnow()
     digest = payload_hash(instrument_id, answers, infant_id, instrument_version)
-    if idempotency_key is not None:
-        if not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
-            raise DomainError(_("The idempotency key must be 1 to 64 characters."))
-        earlier = _by_key(session, carer.id, idempotency_key)
-        if earlier is not None:
-            return _replay(session, earlier, digest)
-    # A carer can only send what a clinician asked of them; answers that waited on a phone
-    # while the schedule was stopped still count (see ``answerable``).
-    asked = answerable(
-        session,
-        carer_id=carer.id,
-        instrument_id=instrument_id,
-        version=instrument_version,
-        stopped_too=True,
-    )
-    schedule, definition = asked.schedule, asked.definition
-    errors = validate_answers(definition, answers)
-    if errors:
-        raise AnswerError({link_id: _(message) for link_id, message in errors.items()})
-    chosen_infant = _infant_id(session, carer, definition, schedule, infant_id)
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
+        raise DomainError(_("The idempotency key must be 1 to 64 characters."))
+    # A repeat of a stored submission is found by the unique key when its insert fails (or
+    # here, if its answers no longer pass): a retry is rare, so the usual check-in does not pay
+    # a read for it, and a retry still answers as the first submission did.
+    try:
+        schedule, definition, chosen_infant = _asked(
+            session, carer, instrument_id, answers, infant_id, instrument_version
+        )
+    except (NotFoundError, UnknownVersion, AnswerError):
+        earlier = _by_key(session, carer.id, idempotency_key) if idempotency_key else None
+        if earlier is None:
+            raise
+        return _replay(session, earlier, digest)
     family = session.get(Family, carer.family_id)
     assert family is not None
 
@@ -263,7 +282,7 @@ def submit_checkin(
         session.commit()
     except IntegrityError:
         session.rollback()
-        # Two retries of one submission raced: the other one stored it first.
+        # A retry of a stored submission (or two retries racing: the other stored it first).
         earlier = _by_key(session, carer.id, idempotency_key) if idempotency_key else None
         if earlier is None:
             raise

@@ -21,12 +21,12 @@ def carer_page(*, need_consent: bool = True) -> Callable[[F], F]:
         @wraps(view)
         @role_required("carer")
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            carer = queries.carer_for_user(get_session(), current_user)
-            if carer is None:
+            membership = queries.membership_of(get_session(), current_user)
+            if membership is None:
                 abort(403)
-            if need_consent and carer.consented_at is None:
+            if need_consent and membership.carer.consented_at is None:
                 return redirect(url_for("families.consent"))
-            g.carer = carer
+            g.carer, g.membership = membership.carer, membership
             return view(*args, **kwargs)
 
         return cast(F, wrapped)

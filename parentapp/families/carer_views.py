@@ -15,8 +15,7 @@ from parentapp.families import queries, services
 from parentapp.families.access import carer_page
 from parentapp.families.blueprint import bp
 from parentapp.families.forms import CARER_ROLE_LABELS, CodeForm, ConsentForm, JoinForm
-from parentapp.families.models import Carer, CarerRole, Family
-from parentapp.teams.models import Team
+from parentapp.families.models import Carer, CarerRole
 
 JOIN_KEY = "join_invitation"
 
@@ -102,15 +101,6 @@ def join_about() -> Response | str:
     return render_template("families/join_about.html", form=form)
 
 
-def _team_of(carer: Carer) -> Team:
-    db = get_session()
-    family = db.get(Family, carer.family_id)
-    assert family is not None
-    team = db.get(Team, family.team_id)
-    assert team is not None
-    return team
-
-
 @bp.route("/consent", methods=["GET", "POST"])
 @carer_page(need_consent=False)
 def consent() -> Response | str:
@@ -121,7 +111,9 @@ def consent() -> Response | str:
         services.record_consent(session=get_session(), carer=carer)
         flash(_("Thank you. You are all set."), "success")
         return redirect(url_for("families.carer_home"))
-    return render_template("families/consent.html", form=form, team=_team_of(carer), carer=carer)
+    return render_template(
+        "families/consent.html", form=form, team=queries.team_of(get_session(), carer), carer=carer
+    )
 
 
 @bp.route("/home")
@@ -138,7 +130,7 @@ def carer_home() -> str:
         carer=carer,
         role_label=CARER_ROLE_LABELS[CarerRole(carer.carer_role)],
         infants=infants,
-        team=_team_of(carer),
+        team=queries.team_of(get_session(), carer),
         due_now=[item for item in due if item.is_due],
         coming_up=[item for item in due if not item.is_due],
     )

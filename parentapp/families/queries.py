@@ -23,8 +23,32 @@ def family_for_clinician(session: Session, user: User, family_id: int) -> Family
     return family
 
 
-def carer_for_user(session: Session, user: User) -> Carer | None:
-    return session.exec(select(Carer).where(Carer.user_id == user.id)).first()
+@dataclass(frozen=True)
+class Membership:
+    """A carer with their family and team, read in one round trip. While it is held (the carer
+    decorators keep it on ``g``) the session's identity map keeps all three, so a later
+    ``session.get`` of the family or the team costs no query."""
+
+    carer: Carer
+    family: Family
+    team: Team
+
+
+def membership_of(session: Session, user: User) -> Membership | None:
+    """The user's carer membership, or None for anyone who is not a carer of a family."""
+    found = session.exec(
+        select(Carer, Family, Team)
+        .join(Family, col(Family.id) == Carer.family_id)
+        .join(Team, col(Team.id) == Family.team_id)
+        .where(Carer.user_id == user.id)
+    ).first()
+    return Membership(*found) if found is not None else None
+
+
+def team_of(session: Session, carer: Carer) -> Team:
+    """The carer's team, by primary key: no query while their ``Membership`` is held."""
+    family = session.get_one(Family, carer.family_id)
+    return session.get_one(Team, family.team_id)
 
 
 def infants_of(session: Session, family_id: int) -> list[Infant]:

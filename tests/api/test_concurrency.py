@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session
 
-from parentapp.checkins import services
+from parentapp.checkins import queries, services
 from tests.api.conftest import CALM, Home, checkins_of
 from tests.conftest import login
 
@@ -17,24 +17,22 @@ RACERS = 5
 def test_concurrent_replays_store_exactly_one_check_in(
     app: Flask, db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every request looks the key up before any of them stores it, so all but one reach the
-    insert and must be turned back by the unique constraint into a replay of the winner.
+    """Every request has found what it answers before any of them stores it, so all reach the
+    insert and all but one must be turned back by the unique constraint into a replay of the
+    winner.
 
     PostgreSQL runs the transactions truly side by side; SQLite takes writers one at a time,
     and the test still holds there (each later insert meets the committed row).
     """
     barrier = threading.Barrier(RACERS, timeout=30)
-    real = services._by_key
-    first_look: set[int] = set()
+    real = queries.answerable
 
     def all_look_first(*args: Any, **kwargs: Any) -> Any:
         found = real(*args, **kwargs)
-        if threading.get_ident() not in first_look:
-            first_look.add(threading.get_ident())
-            barrier.wait()
+        barrier.wait()
         return found
 
-    monkeypatch.setattr(services, "_by_key", all_look_first)
+    monkeypatch.setattr(services, "answerable", all_look_first)
     leader = app.test_client()
     login(leader, home.user.email)
     cookie = leader.get_cookie(app.config["SESSION_COOKIE_NAME"])

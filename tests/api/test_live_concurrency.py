@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session
 
-from parentapp.checkins import services
+from parentapp.checkins import queries, services
 from tests.api.conftest import CALM, Home, checkins_of
 from tests.factories import PASSWORD
 from tests.live import serving
@@ -82,19 +82,17 @@ def _race(send: Any) -> list[Any]:
 
 @pytest.fixture
 def all_look_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hold each request after its key lookup until every racer has looked."""
+    """Hold each request, once it has found what it answers and before it stores anything,
+    until every racer has got that far: all of them then reach the insert together."""
     barrier = threading.Barrier(RACERS, timeout=60)
-    real = services._by_key
-    looked: set[int] = set()
+    real = queries.answerable
 
     def look(*args: Any, **kwargs: Any) -> Any:
         found = real(*args, **kwargs)
-        if threading.get_ident() not in looked:
-            looked.add(threading.get_ident())
-            barrier.wait()
+        barrier.wait()
         return found
 
-    monkeypatch.setattr(services, "_by_key", look)
+    monkeypatch.setattr(services, "answerable", look)
 
 
 def _api_request(base: str, answers: dict[str, str], key: str) -> urllib.request.Request:

@@ -107,6 +107,33 @@ def test_same_key_with_different_answers_is_refused(db: Session, home: Home):
     assert count(db, CheckIn) == 1
 
 
+def test_a_used_key_with_answers_that_do_not_pass_is_a_mismatch(db: Session, home: Home):
+    # The key is looked up when the answers fail too: what was stored under it decides.
+    submit(db, home.carer, CALM, idempotency_key="k")
+
+    with pytest.raises(IdempotencyMismatch):
+        submit(db, home.carer, {**CALM, "mood": "9"}, idempotency_key="k")
+    with pytest.raises(IdempotencyMismatch):
+        submit(db, home.carer, CALM, instrument_id="phq2", idempotency_key="k")
+    assert count(db, CheckIn) == 1
+
+
+def test_a_replay_answers_as_the_first_even_once_the_instrument_is_gone(
+    db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
+):
+    first = submit(db, home.carer, CALM, idempotency_key="k")
+
+    def gone(*_args: Any, **_kwargs: Any) -> Any:
+        raise NotFoundError("instrument")  # as if its definition could no longer be read
+
+    monkeypatch.setattr(services, "answerable", gone)
+
+    again = submit(db, home.carer, CALM, idempotency_key="k")
+
+    assert not again.created and again.checkin.id == first.checkin.id
+    assert count(db, CheckIn) == 1
+
+
 def test_keys_belong_to_one_carer(db: Session, home: Home, make: Factory):
     other = carer_row(db, make.carer(home.family))
     add_schedule(db, other, "weekly")
@@ -124,16 +151,17 @@ def test_a_key_longer_than_64_characters_is_refused(db: Session, home: Home):
     assert count(db, CheckIn) == 0
 
 
-def _race(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Make the first key lookup miss, as when another request has not committed yet."""
+def _lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the key lookups. A submission does not look its key up first, so a repeat
+    takes the path a lost race takes: the unique index refuses the insert, then the lookup."""
     real = services._by_key
     calls: list[str] = []
 
-    def racing(session: Session, carer_id: int, key: str) -> CheckIn | None:
+    def recorded(session: Session, carer_id: int, key: str) -> CheckIn | None:
         calls.append(key)
-        return None if len(calls) == 1 else real(session, carer_id, key)
+        return real(session, carer_id, key)
 
-    monkeypatch.setattr(services, "_by_key", racing)
+    monkeypatch.setattr(services, "_by_key", recorded)
     return calls
 
 
@@ -141,11 +169,11 @@ def test_a_lost_race_returns_the_winners_check_in(
     db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
 ):
     winner = submit(db, home.carer, CALM, idempotency_key="race").checkin
-    calls = _race(monkeypatch)
+    calls = _lookups(monkeypatch)
 
     loser = submit(db, home.carer, CALM, idempotency_key="race")
 
-    assert calls == ["race", "race"]  # missed, then found after the unique index refused
+    assert calls == ["race"]  # found once the unique index refused the insert
     assert not loser.created and loser.checkin.id == winner.id
     assert count(db, CheckIn) == 1
 
@@ -154,10 +182,11 @@ def test_a_lost_race_with_different_answers_is_a_mismatch(
     db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
 ):
     submit(db, home.carer, CALM, idempotency_key="race")
-    _race(monkeypatch)
+    calls = _lookups(monkeypatch)
 
     with pytest.raises(IdempotencyMismatch):
         submit(db, home.carer, {**CALM, "worry": "3"}, idempotency_key="race")
+    assert calls == ["race"]
     assert count(db, CheckIn) == 1
 
 
