@@ -160,6 +160,8 @@ def deterioration_held(
     still live nothing is held: a new trigger updates it (de-duplication does the rest). Only the
     check-ins from the latest trigger on are read: the state restarts at each trigger.
     """
+    if all(scale.reliable_change is None for scale in definition.scales):
+        return frozenset()  # no scale the deterioration rule reads: nothing to hold or read
     flags = session.exec(
         select(Flag).where(Flag.carer_id == carer_id, Flag.category == Category.DETERIORATION)
     ).all()
