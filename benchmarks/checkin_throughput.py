@@ -51,7 +51,8 @@ from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.checkins.services import submit_checkin
 from parentapp.config import Settings
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family, Infant
+from parentapp.families.models import Carer, Family, Infant
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.scoring import score
 from parentapp.teams.models import Team

@@ -9,7 +9,8 @@ from parentapp.accounts.services import create_user, user_by_email
 from parentapp.db import utcnow
 from parentapp.demo_checkins import load_demo_checkins
 from parentapp.families import codes
-from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.families.roles import CarerRole
 from parentapp.families.services import create_invitation
 from parentapp.teams.models import Team
 from parentapp.teams.queries import team_by_name

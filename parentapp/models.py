@@ -3,7 +3,8 @@
 from parentapp.accounts.models import LoginSession, Role, User
 from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification

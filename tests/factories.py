@@ -12,7 +12,8 @@ from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
 from parentapp.db import utcnow
 from parentapp.families import codes
-from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import Role
 from parentapp.assets import static_url
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from tests.conftest import login
 from tests.factories import WEEKLY_CALM, Factory, add_schedule, carer_row
 

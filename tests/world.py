@@ -17,7 +17,8 @@ from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.families.roles import CarerRole
 from parentapp.leave.models import Leave
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.errors import DomainError, NotFoundError
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import (
     Registry,
     UnknownInstrumentError,

@@ -11,7 +11,8 @@ from parentapp.checkins.models import Schedule
 from parentapp.checkins.queries import validated_for
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import Registry, UnknownInstrumentError, load_registry
 from parentapp.instruments.schema import Definition
 

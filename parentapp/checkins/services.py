@@ -19,7 +19,8 @@ from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.checkins.queries import UnknownVersion, answerable, raised_urgent_flag
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
-from parentapp.families.models import Carer, CarerRole, Family, Infant
+from parentapp.families.models import Carer, Family, Infant
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.answers import answer_of, enabled_items, validate_answers
 from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score

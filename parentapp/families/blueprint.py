@@ -3,7 +3,8 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 
 bp = Blueprint("families", __name__, template_folder="templates")
 

@@ -15,7 +15,8 @@ from parentapp.families import queries, services
 from parentapp.families.access import carer_page
 from parentapp.families.blueprint import bp
 from parentapp.families.forms import CARER_ROLE_LABELS, CodeForm, ConsentForm, JoinForm
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 
 JOIN_KEY = "join_invitation"
 

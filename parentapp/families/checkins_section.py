@@ -10,8 +10,9 @@ from parentapp.checkins.forms import ScheduleForm, schedule_form
 from parentapp.checkins.queries import ScheduleRow, family_schedules, validated_for
 from parentapp.db import utcnow
 from parentapp.families.blueprint import carer_role_label
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
 from parentapp.families.queries import FamilyDetail
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import load_registry
 
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from parentapp.accounts.forms import EmailMixin, language_choices
 from parentapp.accounts.passwords import MAX_LENGTH
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.forms import Form, choices
 from parentapp.triage.forms import FilterForm
 

@@ -1,23 +1,11 @@
 """Families, their carers and infants, and invitations to join."""
 
-import enum
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
-
-
-class CarerRole(enum.StrEnum):
-    """How a carer describes themselves; every role is a first-class user."""
-
-    MOTHER = "mother"
-    FATHER = "father"
-    CO_PARENT = "co_parent"
-    GRANDPARENT = "grandparent"
-    FOSTER_KINSHIP = "foster_kinship"
-    OTHER = "other"
 
 
 class Family(SQLModel, table=True):

@@ -14,8 +14,9 @@ from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS, Schedule
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
-from parentapp.families.models import Carer, CarerRole, Family, Infant, Invitation
+from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.queries import invitation_status
+from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
 from parentapp.triage.lifecycle import hand_over
 

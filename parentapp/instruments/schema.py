@@ -11,7 +11,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 
 
 class Strict(BaseModel):

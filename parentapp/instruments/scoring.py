@@ -8,7 +8,7 @@ silently skipped answer would under-score.
 import math
 from fractions import Fraction
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.answers import Answers, answer_of, enabled_items
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition, ItemType, Scale

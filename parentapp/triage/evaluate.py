@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.answers import Answers, answer_of
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition, Item, ItemType, Scale, Tag

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.families.models import Carer, CarerRole, Family, Infant
+from parentapp.families.models import Carer, Family, Infant
+from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
 from tests.api.schema_check import ApiClient
 from tests.conftest import login

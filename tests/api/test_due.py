@@ -8,7 +8,7 @@ from sqlmodel import Session
 from parentapp.accounts.models import User
 from parentapp.api.serialize import iso
 from parentapp.db import utcnow
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from tests.api.conftest import Home, submit
 from tests.api.schema_check import ApiClient
 from tests.factories import Factory, carer_row

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import User
 from parentapp.api import serialize
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from tests.api.conftest import Home
 from tests.api.schema_check import ApiClient

@@ -14,7 +14,7 @@ from parentapp.accounts.models import Role, User
 from parentapp.api.blueprint import API_PREFIX
 from parentapp.checkins import services
 from parentapp.config import Settings
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from tests.api.conftest import CALM, Home, submit
 from tests.api.schema_check import DOC, REGISTRY, ApiClient, validator_at
 from tests.factories import Factory

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins import services
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from tests.api.conftest import Home, checkins_of, submit
 from tests.api.schema_check import ApiClient, check_error
 from tests.factories import Factory

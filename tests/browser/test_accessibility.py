@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.teams.contacts import add_default_contacts
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
 from tests.factories import Factory, add_schedule

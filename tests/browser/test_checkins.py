@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from parentapp.teams.contacts import add_default_contacts
 from parentapp.teams.models import Team

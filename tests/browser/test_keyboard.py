@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role
 from parentapp.checkins.models import CheckIn
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from tests import factories
 from tests.browser.conftest import PHONE, NewContext

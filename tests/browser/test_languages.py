@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from parentapp.accounts.models import Role
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.i18n.languages import BY_CODE
 from parentapp.instruments.registry import builtin_registry
 from tests import factories

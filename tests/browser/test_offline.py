@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 from parentapp.teams.contacts import add_default_contacts
 from tests import factories
 from tests.browser.conftest import PHONE, NewContext

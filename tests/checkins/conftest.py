@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
-from parentapp.families.models import Carer, CarerRole, Family, Infant
+from parentapp.families.models import Carer, Family, Infant
+from parentapp.families.roles import CarerRole
 from parentapp.teams.models import CrisisContact, Team
 from tests.factories import WEEKLY_CALM, Factory, add_schedule, carer_row
 

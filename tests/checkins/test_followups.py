@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from tests.checkins.conftest import PHQ9_ITEMS, Home
 from tests.conftest import login

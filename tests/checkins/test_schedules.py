@@ -11,7 +11,7 @@ from parentapp.accounts.models import Role
 from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import Schedule
 from parentapp.db import utcnow
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.models import ImportedDefinition
 from parentapp.instruments.registry import DEFINITIONS_DIR
 from tests.checkins.conftest import Home

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
 from parentapp.families import caseload
-from parentapp.families.models import CarerRole, Family
+from parentapp.families.models import Family
+from parentapp.families.roles import CarerRole
 from parentapp.listing import encode
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag

@@ -74,7 +74,7 @@ def test_a_new_carer_starts_with_the_weekly_check_in_due(
 ) -> None:
     """Joining schedules the weekly check-in every 7 days, due at once, and the home page says so."""
     from parentapp.checkins.models import Schedule
-    from parentapp.families.models import CarerRole
+    from parentapp.families.roles import CarerRole
     from parentapp.families.services import join_family
 
     team = make.team()

@@ -14,7 +14,8 @@ from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
-from parentapp.families.models import Carer, CarerRole, Family, Invitation
+from parentapp.families.models import Carer, Family, Invitation
+from parentapp.families.roles import CarerRole
 from parentapp.families.services import (
     MAX_DUE_AHEAD,
     InvitationError,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import Role
 from parentapp.checkins.models import CheckIn
 from parentapp.checkins.services import translation_validated
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.i18n.languages import LANGUAGES
 from parentapp.instruments.registry import DEFINITIONS_DIR, builtin_definitions
 from parentapp.triage.models import Flag

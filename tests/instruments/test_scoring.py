@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import item_value, round_half_up, score

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import Schedule
 from parentapp.config import Settings
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 from parentapp.reminders.cli import new_vapid_keys
 from parentapp.reminders.models import PushSubscription
 from parentapp.teams.models import Team

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from parentapp.checkins.models import CheckIn
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.jobs import JOBS, job_name, run_jobs_once
 from parentapp.notifications.models import Notification
 from parentapp.reminders import jobs

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.services import submit_checkin
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
 from tests.factories import WEEKLY_CALM, Factory, add_schedule, carer_row

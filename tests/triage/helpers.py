@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition

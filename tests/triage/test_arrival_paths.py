@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role
 from parentapp.checkins.models import CheckIn
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_definitions
 from parentapp.instruments.schema import Definition
 from parentapp.notifications.models import Channel, Notification

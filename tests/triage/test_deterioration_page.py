@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role
 from parentapp.db import utcnow
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.triage.models import Flag
 from tests.conftest import login
 from tests.factories import Factory

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.listing import encode
 from parentapp.teams.models import Team
 from parentapp.triage import dashboard

@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole
+from parentapp.families.models import Carer
+from parentapp.families.roles import CarerRole
 from parentapp.jobs import JOBS, job_name
 from parentapp.triage.evaluate import evaluate
 from parentapp.triage.jobs import check_disengagement

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.answers import Answers
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.scoring import score

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_definitions
 from parentapp.instruments.schema import Definition, ItemType
 from parentapp.instruments.scoring import item_value, score

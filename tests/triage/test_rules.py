@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from parentapp.families.models import CarerRole
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.registry import builtin_definitions
 from parentapp.triage.evaluate import (
     Context,

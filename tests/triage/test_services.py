@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role
 from parentapp.db import utcnow
-from parentapp.families.models import Carer, CarerRole, Family
+from parentapp.families.models import Carer, Family
+from parentapp.families.roles import CarerRole
 from parentapp.instruments.schema import Definition
 from parentapp.triage import services
 from parentapp.triage.evaluate import FlagDecision, disengagement_decision, evaluate
