@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 
 from parentapp.checkins.blueprint import format_when
 from parentapp.teams.models import Team
-from parentapp.triage.models import Category, Flag, FlagEvent, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.queries import TRIGGER_EVENTS
+from parentapp.triage.vocab import Category, Severity
 
 
 def flags_raised_by(session: Session, checkin_id: int) -> list[Flag]:

@@ -22,8 +22,9 @@ from parentapp.instruments.registry import (
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import has_urgent_answer
-from parentapp.triage.models import Flag, FlagEvent, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.queries import TRIGGER_EVENTS
+from parentapp.triage.vocab import Severity
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score
 from parentapp.text import without_controls
 from parentapp.triage.evaluate import evaluate
-from parentapp.triage.models import Flag, Severity
+from parentapp.triage.models import Flag
 from parentapp.triage.queries import checkin_context
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
+from parentapp.triage.vocab import Severity
 
 # The form field (and API key) that names the baby a check-in is about.
 INFANT_FIELD = "infant_id"

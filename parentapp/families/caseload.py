@@ -17,7 +17,8 @@ from parentapp import listing
 from parentapp.accounts.models import User
 from parentapp.families.models import Carer, Family, Infant
 from parentapp.listing import Filters
-from parentapp.triage.models import Flag, FlagState
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import FlagState
 
 # Families a page: a clinician's whole caseload usually fits on the first.
 PAGE_SIZE = 50

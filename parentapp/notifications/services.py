@@ -12,7 +12,8 @@ from parentapp.db import utcnow
 from parentapp.leave.services import active_covers, route, team_today
 from parentapp.notifications.models import Channel, Notification
 from parentapp.teams.models import Team
-from parentapp.triage.models import Category, Flag, FlagState, Severity
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category, FlagState, Severity
 
 
 class Kind(enum.StrEnum):

@@ -15,7 +15,8 @@ from parentapp.accounts.models import CLINICAL_ROLES, User
 from parentapp.leave.services import active_covers, route, team_today
 from parentapp.teams.models import Team
 from parentapp.teams.queries import all_teams, duty_clinician, team_clinicians, team_leads
-from parentapp.triage.models import Flag, FlagState
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import FlagState
 
 
 def _routed(users: list[User], covers: dict[int, int]) -> list[int]:

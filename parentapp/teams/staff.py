@@ -11,7 +11,8 @@ from parentapp.accounts import services as accounts
 from parentapp.accounts.models import User
 from parentapp.errors import DomainError
 from parentapp.families.models import Family
-from parentapp.triage.models import Flag, FlagState
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import FlagState
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from parentapp.checkins.due import due_state
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.families.models import Carer, Family
 from parentapp.listing import Filters
-from parentapp.triage.models import Flag, FlagState, Severity
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import FlagState, Severity
 
 # Flags a page: enough to see a morning's work at a glance, few enough to read.
 PAGE_SIZE = 25

@@ -18,8 +18,9 @@ from parentapp.notifications.services import notify_escalation
 from parentapp.teams.models import Team
 from parentapp.teams.queries import duty_clinician
 from parentapp.teams.reach import covers_today, leads_or_team
-from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
+from parentapp.triage.vocab import Category, FlagState, Severity
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from parentapp.instruments.answers import Answers, answer_of
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition, Item, ItemType, Scale, Tag
 from parentapp.instruments.scoring import applicable_cutoff, item_value
-from parentapp.triage.models import Category, Severity
 from parentapp.triage.phrases import screen
 from parentapp.triage.rules import DISENGAGED, RULES, Check, Rule
+from parentapp.triage.vocab import Category, Severity
 
 
 @dataclass(frozen=True)

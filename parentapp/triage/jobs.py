@@ -15,7 +15,6 @@ from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import disengagement_decision, disengagement_held, missed_threshold
-from parentapp.triage.models import Category
 from parentapp.triage.queries import (
     active_schedules,
     has_recent_flag,
@@ -23,6 +22,7 @@ from parentapp.triage.queries import (
     live_flag,
 )
 from parentapp.triage.services import Outcome, apply_decision
+from parentapp.triage.vocab import Category
 
 
 def _by_carer(

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from parentapp.triage.models import Category, FlagState, Outcome, Severity
+from parentapp.triage.vocab import Category, FlagState, Outcome, Severity
 
 # Keyed by the enum's value (a str), labelled lazily: translated where shown.
 Labels = dict[str, Any]

@@ -12,7 +12,8 @@ from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.notifications.services import Kind, notify_flag
-from parentapp.triage.models import Flag, FlagEvent, FlagState, Outcome
+from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.vocab import FlagState, Outcome
 
 NOTE_MAX = 2000
 

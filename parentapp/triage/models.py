@@ -1,6 +1,5 @@
 """Flags raised by the rules, and the history of each flag."""
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -8,42 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
-
-
-class Severity(enum.StrEnum):
-    URGENT = "urgent"
-    CONCERN = "concern"
-    INFO = "info"
-
-
-class Category(enum.StrEnum):
-    SELF_HARM = "self_harm"
-    HARM_TO_BABY = "harm_to_baby"
-    MOOD = "mood"
-    ANXIETY = "anxiety"
-    DETERIORATION = "deterioration"
-    CONTACT_REQUEST = "contact_request"
-    DISENGAGEMENT = "disengagement"
-    # A free-text note from the carer: every note is read by a person (issue: safety loop).
-    NOTE = "note"
-
-
-class FlagState(enum.StrEnum):
-    # Open also after a new urgent answer on an acknowledged flag: it needs a fresh
-    # acknowledgement (the "reopened" event says so in the flag's history).
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    CLOSED = "closed"
-
-
-class Outcome(enum.StrEnum):
-    """What the clinician did, recorded when a flag is closed."""
-
-    CONTACTED = "contacted"
-    APPOINTMENT = "appointment"
-    REFERRED = "referred"
-    NO_ACTION = "no_action"
-    OTHER = "other"
+from parentapp.triage.vocab import FlagState
 
 
 class Flag(SQLModel, table=True):

@@ -18,8 +18,9 @@ from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import Context, deterioration_reference
-from parentapp.triage.models import Category, Flag, FlagEvent, FlagState
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.rules import RELIABLE_DETERIORATION
+from parentapp.triage.vocab import Category, FlagState
 
 # Events that mean a rule fired on a check-in (as opposed to a clinician acting on the flag).
 # "reopened": a new urgent answer on an acknowledged flag, which needs acknowledging again.

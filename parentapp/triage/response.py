@@ -16,7 +16,8 @@ from parentapp.teams.models import (
     URGENT_RESPONSE_BOUNDS,
     Team,
 )
-from parentapp.triage.models import Category, Flag, FlagState, Severity
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category, FlagState, Severity
 
 # An urgent flag escalated to the duty clinician and still not acknowledged goes to the team
 # lead after this much more working time: long enough to pick up a message, short enough that

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from parentapp.i18n import N_
-from parentapp.triage.models import Category, Severity
+from parentapp.triage.vocab import Category, Severity
 
 RULESET_VERSION = "2026.12.1"
 

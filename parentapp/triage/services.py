@@ -16,10 +16,11 @@ from parentapp.families.models import Carer, Family
 from parentapp.notifications.services import Kind, notify_flag
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import FlagDecision
-from parentapp.triage.models import Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.queries import infant_key, live_flag
 from parentapp.triage.response import due_by
 from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK
+from parentapp.triage.vocab import FlagState, Severity
 
 
 class Outcome(enum.StrEnum):

@@ -4,7 +4,8 @@ raises a flag someone must read; worrying words make it urgent with the safety b
 import pytest
 from sqlmodel import Session, select
 
-from parentapp.triage.models import Category, Flag
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category
 from tests.api.conftest import CALM, Home, checkins_of, submit
 from tests.api.schema_check import ApiClient
 

@@ -6,7 +6,8 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from parentapp.checkins.models import CheckIn
-from parentapp.triage.models import Category, Flag
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category
 from tests.checkins.conftest import CALM, Home
 from tests.conftest import login
 

@@ -13,7 +13,8 @@ from parentapp.notifications.delivery import deliver_due
 from parentapp.notifications.models import Notification
 from parentapp.notifications.services import Kind, notify_flag, queue_digests
 from parentapp.teams.models import Team
-from parentapp.triage.models import Flag, FlagState, Severity
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import FlagState, Severity
 from tests.conftest import login
 from tests.factories import Factory, carer_row
 from tests.notifications.conftest import SmtpServer

@@ -16,8 +16,9 @@ from parentapp.notifications.delivery import deliver_due
 from parentapp.notifications.models import Notification
 from parentapp.notifications.services import Kind, backoff
 from parentapp.triage.evaluate import FlagDecision
-from parentapp.triage.models import Category, Flag, Severity
+from parentapp.triage.models import Flag
 from parentapp.triage.services import apply_decision
+from parentapp.triage.vocab import Category, Severity
 from tests.checkins.conftest import CALM, Home
 from tests.notifications.conftest import SmtpServer
 

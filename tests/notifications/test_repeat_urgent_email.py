@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from parentapp.jobs import run_jobs_once
 from parentapp.triage.lifecycle import acknowledge
-from parentapp.triage.models import Category, Flag
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category
 from tests.factories import Factory
 from tests.notifications.conftest import SmtpServer
 from tests.notifications.mail import body_of

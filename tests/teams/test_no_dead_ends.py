@@ -14,7 +14,8 @@ from parentapp.accounts.models import Role, User
 from parentapp.notifications.models import Channel, Notification
 from parentapp.triage.escalation import escalate_due
 from parentapp.triage.lifecycle import acknowledge, close
-from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Outcome
+from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.vocab import Category, FlagState, Outcome
 from tests.conftest import login
 from tests.factories import Factory, pk
 from tests.triage.flagged import Flagged, build, send

@@ -23,9 +23,10 @@ from parentapp.instruments.registry import builtin_definitions
 from parentapp.instruments.schema import Definition
 from parentapp.notifications.models import Channel, Notification
 from parentapp.text import without_controls
-from parentapp.triage.models import Category, Flag, Severity
+from parentapp.triage.models import Flag
 from parentapp.triage.phrases import screen
 from parentapp.triage.rules import RULES
+from parentapp.triage.vocab import Category, Severity
 from tests.conftest import login
 from tests.factories import Factory, add_schedule, carer_row
 

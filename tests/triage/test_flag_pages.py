@@ -21,7 +21,8 @@ from parentapp.families.roles import CarerRole
 from parentapp.listing import encode
 from parentapp.teams.models import Team
 from parentapp.triage import dashboard
-from parentapp.triage.models import Category, Flag
+from parentapp.triage.models import Flag
+from parentapp.triage.vocab import Category
 from tests.conftest import login
 from tests.factories import Factory, add_schedule, carer_row, pk
 from tests.paging import link, page, statements, walk

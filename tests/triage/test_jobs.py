@@ -14,8 +14,9 @@ from parentapp.families.roles import CarerRole
 from parentapp.jobs import JOBS, job_name
 from parentapp.triage.evaluate import evaluate
 from parentapp.triage.jobs import check_disengagement
-from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.services import apply_decisions
+from parentapp.triage.vocab import Category, FlagState, Severity
 from tests.triage.helpers import (
     answers_totalling,
     builtin,

@@ -11,7 +11,6 @@ from parentapp.instruments.answers import Answers
 from parentapp.instruments.registry import builtin_registry
 from parentapp.instruments.scoring import score
 from parentapp.triage.evaluate import Context, FlagDecision, evaluate, worrying
-from parentapp.triage.models import Category
 from parentapp.triage.phrases import phrase_lists
 from parentapp.triage.rules import (
     NOTE_HARM_TO_BABY_WORDS,
@@ -19,6 +18,7 @@ from parentapp.triage.rules import (
     NOTE_WRITTEN,
 )
 from parentapp.triage.services import merge_by_category
+from parentapp.triage.vocab import Category
 from tests.factories import WEEKLY_CALM
 
 WEEKLY = builtin_registry().get("weekly")

@@ -10,7 +10,7 @@ from parentapp.instruments.registry import builtin_definitions
 from parentapp.instruments.schema import Definition, ItemType
 from parentapp.instruments.scoring import item_value, score
 from parentapp.triage.evaluate import Context, disengagement_decision, evaluate
-from parentapp.triage.models import Category, Severity
+from parentapp.triage.vocab import Category, Severity
 
 DEFINITIONS = builtin_definitions()
 

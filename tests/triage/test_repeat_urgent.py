@@ -14,8 +14,9 @@ from parentapp.families.queries import infants_of
 from parentapp.notifications.models import Notification
 from parentapp.triage.escalation import escalate_due
 from parentapp.triage.lifecycle import acknowledge
-from parentapp.triage.models import Category, Flag, FlagEvent
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.response import due_by
+from parentapp.triage.vocab import Category
 from tests.factories import Factory
 from tests.triage.flagged import CALM, Flagged, build, send
 

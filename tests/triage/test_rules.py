@@ -14,8 +14,8 @@ from parentapp.triage.evaluate import (
     disengagement_held,
     evaluate,
 )
-from parentapp.triage.models import Category, Severity
 from parentapp.triage.rules import RULES, RULESET_VERSION, Check, rule_by_id
+from parentapp.triage.vocab import Category, Severity
 from tests.triage.helpers import answers_totalling, builtin, context, definition
 
 

@@ -15,10 +15,11 @@ from parentapp.families.roles import CarerRole
 from parentapp.instruments.schema import Definition
 from parentapp.triage import services
 from parentapp.triage.evaluate import FlagDecision, disengagement_decision, evaluate
-from parentapp.triage.models import Category, Flag, FlagEvent, FlagState, Severity
+from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.queries import baseline_scores, has_recent_flag, live_flag
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
+from parentapp.triage.vocab import Category, FlagState, Severity
 from tests.triage.helpers import (
     answers_totalling,
     builtin,
