@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
 
-    from parentapp import assets, cli, db, errors, i18n, security
+    from parentapp import assets, cli, db, error_pages, i18n, security
     from parentapp.extensions import add_retry_after, babel, csrf, limiter
 
     db.init_app(app)
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _init_login(app)
     security.init_app(app)
     assets.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)
     cli.init_app(app)

@@ -1,12 +1,7 @@
-"""Domain errors raised by services, and the HTTP error pages."""
+"""Domain errors raised by services, and how a form shows one. The HTTP error pages that answer
+them are in ``error_pages``."""
 
 from typing import Any
-
-from flask import Flask, render_template
-from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
@@ -33,73 +28,3 @@ def apply_to_form(form: Any, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
-
-
-def _page(status: int, title: str, message: str) -> ResponseReturnValue:
-    from parentapp.api import errors as api_errors
-
-    if api_errors.is_api_request():
-        # Under /api/ an error raised before a route matched (or by a service) is JSON too.
-        return api_errors.error_response(status, api_errors.default_message(status))
-    return render_template("errors/error.html", title=title, message=message, status=status), status
-
-
-def init_app(app: Flask) -> None:
-    @app.errorhandler(NotFoundError)
-    def _domain_not_found(_error: NotFoundError) -> ResponseReturnValue:
-        from parentapp.audit.services import record_denied
-
-        record_denied(reason="not-found")
-        return _not_found(None)
-
-    @app.errorhandler(PermissionDeniedError)
-    def _domain_forbidden(_error: PermissionDeniedError) -> ResponseReturnValue:
-        from parentapp.audit.services import record_denied
-
-        record_denied(reason="object")
-        return _forbidden(None)
-
-    @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError) -> ResponseReturnValue:
-        return _page(
-            400,
-            _("This form has expired"),
-            _(
-                "For your security the form could not be sent. Go back, reload the page and try again."
-            ),
-        )
-
-    @app.errorhandler(403)
-    def _forbidden(_error: HTTPException | None) -> ResponseReturnValue:
-        return _page(403, _("Not available"), _("You do not have access to this page."))
-
-    @app.errorhandler(404)
-    def _not_found(_error: HTTPException | None) -> ResponseReturnValue:
-        return _page(404, _("Page not found"), _("We could not find that page."))
-
-    @app.errorhandler(405)
-    def _method(_error: HTTPException) -> ResponseReturnValue:
-        from parentapp.api import errors as api_errors
-
-        if api_errors.is_api_request():
-            return api_errors.http_error(_error)  # keeps the Allow header
-        return _page(405, _("Not available"), _("That action is not available here."))
-
-    @app.errorhandler(429)
-    def _too_many(_error: HTTPException) -> ResponseReturnValue:
-        return _page(
-            429,
-            _("Please wait a moment"),
-            _("There have been too many attempts. Please wait a few minutes and try again."),
-        )
-
-    @app.errorhandler(500)
-    def _server_error(_error: Exception) -> ResponseReturnValue:
-        from parentapp.db import get_session
-
-        get_session().rollback()
-        return _page(
-            500,
-            _("Something went wrong"),
-            _("Nothing you entered has been lost. Please try again in a moment."),
-        )

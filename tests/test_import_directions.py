@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checkins",),  # schedules, submission (judged by triage), history
     ("reminders",),  # nudges to carers about due check-ins
     ("api", "pwa"),  # the JSON API and the installable app shell
-    ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "web", "__init__"),
+    ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
@@ -33,8 +33,6 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 KNOWN: set[tuple[str, str]] = {
     ("audit", "accounts"),  # the log viewer's names: the viewer moves up
     ("audit", "security"),
-    ("errors", "api"),  # HTTP handlers: to move out of the domain errors
-    ("errors", "audit"),
     ("families", "checkins"),  # check-in sections and the summary: to checkins
     ("families", "instruments"),
     ("families", "triage"),
