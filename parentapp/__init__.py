@@ -52,10 +52,10 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from parentapp import ops
     from parentapp.accounts import preferences_views  # noqa: F401 - attach routes to the blueprint
+    from parentapp.accounts.audit_views import bp as audit_bp
     from parentapp.accounts.views import bp as accounts_bp
     from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.api.blueprint import bp as api_bp
-    from parentapp.audit.views import bp as audit_bp
     from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
     from parentapp.checkins import history_views  # noqa: F401 - attach routes
     from parentapp.checkins.blueprint import bp as checkins_bp

@@ -1,12 +1,12 @@
-"""The audit log viewer, for administrators only."""
+"""The audit log viewer, for administrators only (the log itself is kept by ``audit``)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from parentapp.audit.forms import AuditFilterForm
-from parentapp.audit.queries import audit_page, known_actions
+from parentapp.accounts.audit_forms import AuditFilterForm
+from parentapp.accounts.audit_queries import audit_page, known_actions
 from parentapp.db import get_session
 from parentapp.forms import choices
 from parentapp.security import role_required
