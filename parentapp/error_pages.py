@@ -6,16 +6,16 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from parentapp.api import errors as api_errors
+from parentapp import json_errors
 from parentapp.audit.services import record_denied
 from parentapp.db import get_session
 from parentapp.errors import NotFoundError, PermissionDeniedError
 
 
 def _page(status: int, title: str, message: str) -> ResponseReturnValue:
-    if api_errors.is_api_request():
+    if json_errors.is_api_request():
         # Under /api/ an error raised before a route matched (or by a service) is JSON too.
-        return api_errors.error_response(status, api_errors.default_message(status))
+        return json_errors.error_response(status, json_errors.default_message(status))
     return render_template("errors/error.html", title=title, message=message, status=status), status
 
 
@@ -50,8 +50,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(405)
     def _method(_error: HTTPException) -> ResponseReturnValue:
-        if api_errors.is_api_request():
-            return api_errors.http_error(_error)  # keeps the Allow header
+        if json_errors.is_api_request():
+            return json_errors.http_error(_error)  # keeps the Allow header
         return _page(405, _("Not available"), _("That action is not available here."))
 
     @app.errorhandler(429)

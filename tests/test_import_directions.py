@@ -11,7 +11,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "parentapp"
 # Lowest first. A module may import its own layer's modules and any lower layer's, never a
 # higher one's. The foundation knows no domain; the top layer composes the app.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("config", "db", "text", "i18n", "extensions", "listing", "forms", "errors", "assets"),
+    (
+        "config",
+        "db",
+        "text",
+        "i18n",
+        "extensions",
+        "listing",
+        "forms",
+        "errors",
+        "assets",
+        "json_errors",
+    ),
     ("audit",),  # who did what: every domain records here
     ("security",),  # role checks and headers for every page
     ("accounts",),  # people, sign-in, sessions
@@ -37,7 +48,6 @@ KNOWN: set[tuple[str, str]] = {
     ("notifications", "leave"),  # flag notices and cover routing: to triage
     ("notifications", "teams"),
     ("notifications", "triage"),
-    ("reminders", "api"),
     ("teams", "families"),  # the staff page's caseloads
     ("teams", "leave"),  # reach (who is told of a flag): to triage
     ("teams", "triage"),

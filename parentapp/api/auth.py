@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from parentapp.api.errors import ApiError
 from parentapp.db import get_session
 from parentapp.families.queries import membership_of
+from parentapp.json_errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint
 
-from parentapp.api import errors
+from parentapp import json_errors
 
 API_PREFIX = "/api/v1"
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
-errors.register(bp)
+json_errors.register(bp)

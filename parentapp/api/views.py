@@ -11,7 +11,6 @@ from flask_wtf.csrf import generate_csrf
 from parentapp.api import payloads, serialize
 from parentapp.api.auth import carer_required, checkin_limit, login_required, user_key
 from parentapp.api.blueprint import bp
-from parentapp.api.errors import ApiError
 from parentapp.api.openapi import document
 from parentapp.audit.services import record_denied
 from parentapp.checkins import services
@@ -25,6 +24,7 @@ from parentapp.errors import NotFoundError
 from parentapp.extensions import limiter
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of, team_of
+from parentapp.json_errors import ApiError
 from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.hours import WorkingHours, of_team
 from parentapp.teams.models import Team

@@ -19,31 +19,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from parentapp import json_errors
 from parentapp.accounts.models import User
-from parentapp.api import errors as api_errors
 from parentapp.config import Settings
 from parentapp.db import get_session
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.families.access import carer_page
-from parentapp.families.models import Carer, Family
+from parentapp.families.models import Carer
+from parentapp.families.queries import team_of
 from parentapp.reminders import services
 from parentapp.reminders.forms import NO_QUIET, QUIET, ReminderSettingsForm
-from parentapp.teams.models import Team
 
 bp = Blueprint("reminders", __name__, template_folder="templates")
 # The subscription endpoints answer JSON, errors included (a script reads them, not a person).
 subscriptions_bp = Blueprint("reminder_subscriptions", __name__)
-api_errors.register(subscriptions_bp)
+json_errors.register(subscriptions_bp)
 # A subscription is ~500 bytes; anything much larger is not one.
 MAX_BODY_BYTES = 8 * 1024
-
-
-def _team(carer: Carer) -> Team:
-    session = get_session()
-    family = session.get(Family, carer.family_id)
-    team = session.get(Team, family.team_id) if family is not None else None
-    assert team is not None
-    return team
 
 
 def _form(carer: Carer) -> ReminderSettingsForm:
@@ -88,7 +80,7 @@ def settings() -> Response | str:
                 flash(_("Your reminder settings are saved."), "success")
                 return redirect(url_for("reminders.settings"))
     app_settings: Settings = current_app.config["PARENTAPP_SETTINGS"]
-    team = _team(carer)
+    team = team_of(get_session(), carer)
     return render_template(
         "reminders/settings.html",
         form=form,
@@ -102,12 +94,12 @@ def settings() -> Response | str:
 
 def _json_body() -> Any:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise api_errors.ApiError(413, "payload_too_large", api_errors.default_message(413))
+        raise json_errors.ApiError(413, "payload_too_large", json_errors.default_message(413))
     if not request.is_json:
-        raise api_errors.ApiError(415, "unsupported_media_type", api_errors.default_message(415))
+        raise json_errors.ApiError(415, "unsupported_media_type", json_errors.default_message(415))
     data = request.get_json(silent=True)
     if data is None:
-        raise api_errors.ApiError(
+        raise json_errors.ApiError(
             422, "invalid_subscription", _("This phone's notification details could not be read.")
         )
     return data
@@ -120,7 +112,7 @@ def subscribe() -> ResponseReturnValue:
     try:
         services.subscribe(session=get_session(), user=current_user, data=_json_body())
     except DomainError as error:
-        return api_errors.error_response(422, error.message, "invalid_subscription")
+        return json_errors.error_response(422, error.message, "invalid_subscription")
     return jsonify({"message": _("Notifications are on for this phone.")}), 201
 
 
@@ -131,5 +123,5 @@ def unsubscribe() -> ResponseReturnValue:
     try:
         services.unsubscribe(session=get_session(), user=current_user, data=_json_body())
     except DomainError as error:
-        return api_errors.error_response(422, error.message, "invalid_subscription")
+        return json_errors.error_response(422, error.message, "invalid_subscription")
     return jsonify({"message": _("Notifications are off for this phone.")})

@@ -1,4 +1,5 @@
-"""JSON errors for everything under /api/: never an HTML page, never a redirect to log in.
+"""JSON errors for everything under /api/ and any other endpoint a script reads (the push
+subscriptions): never an HTML page, never a redirect to log in.
 
 Every error body has the same shape, ``{"error": code, "message": text}``, where ``code`` is a
 stable identifier a client can branch on and ``message`` is translated for the person.
