@@ -49,7 +49,6 @@ KNOWN: set[tuple[str, str]] = {
     ("notifications", "teams"),
     ("notifications", "triage"),
     ("teams", "families"),  # the staff page's caseloads
-    ("teams", "leave"),  # reach (who is told of a flag): to triage
     ("teams", "triage"),
     ("triage", "checkins"),  # the rules' history, disengagement, flag pages
 }

@@ -26,8 +26,8 @@ from parentapp.notifications.email import Send, compose, mailer
 from parentapp.notifications.models import Channel, Notification
 from parentapp.notifications.services import backoff
 from parentapp.teams.models import Team
-from parentapp.teams.reach import stand_ins
 from parentapp.triage.models import Flag
+from parentapp.triage.reach import stand_ins
 
 log = logging.getLogger(__name__)
 # Stop sending a batch this long before its lease ends, so no other worker can take it over.

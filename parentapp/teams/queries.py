@@ -44,3 +44,14 @@ def duty_clinician(session: Session, team_id: int) -> User | None:
 def team_leads(session: Session, team_id: int) -> list[User]:
     """Active team leads, by name."""
     return [user for user in team_clinicians(session, team_id) if user.role == Role.LEAD.value]
+
+
+def without_lead_or_duty(session: Session, team: Team) -> bool:
+    """No active lead and no duty clinician: an unacknowledged urgent flag then goes to every
+    clinician of the team at once, which the admin and the team's settings should fix."""
+    assert team.id is not None
+    return duty_clinician(session, team.id) is None and not team_leads(session, team.id)
+
+
+def teams_without_lead_or_duty(session: Session) -> list[Team]:
+    return [team for team in all_teams(session) if without_lead_or_duty(session, team)]

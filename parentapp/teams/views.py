@@ -14,9 +14,9 @@ from parentapp.forms import choices
 from parentapp.security import role_required
 from parentapp.teams import services
 from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm
-from parentapp.teams.queries import all_teams
-from parentapp.teams.reach import teams_without_lead_or_duty, unreachable_flags
+from parentapp.teams.queries import all_teams, teams_without_lead_or_duty
 from parentapp.teams.staff import set_staff_active
+from parentapp.triage.reach import unreachable_flags
 
 bp = Blueprint("teams", __name__, template_folder="templates")
 admin_only = role_required("admin")

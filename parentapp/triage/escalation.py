@@ -1,6 +1,6 @@
 """Escalation: an urgent flag nobody has acknowledged by its due-by goes to the team's duty
 clinician, then (still unacknowledged) to the team lead, or to every clinician of a team
-without one. It never leaves the team (see ``teams.reach``). Every step is a flag event, an audit
+without one. It never leaves the team (see ``triage.reach``). Every step is a flag event, an audit
 entry and a notification (in-app and email) to each person it reaches."""
 
 import logging
@@ -17,8 +17,8 @@ from parentapp.leave.services import route
 from parentapp.notifications.services import notify_escalation
 from parentapp.teams.models import Team
 from parentapp.teams.queries import duty_clinician
-from parentapp.teams.reach import covers_today, leads_or_team
 from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.reach import covers_today, leads_or_team
 from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
 from parentapp.triage.vocab import Category, FlagState, Severity
 

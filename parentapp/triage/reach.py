@@ -56,17 +56,6 @@ def stand_ins(session: Session, team: Team, now: datetime, *, instead_of: int) -
     return [i for i in _routed(team_clinicians(session, team.id), covers) if i != instead_of]
 
 
-def without_lead_or_duty(session: Session, team: Team) -> bool:
-    """No active lead and no duty clinician: an unacknowledged urgent flag then goes to every
-    clinician of the team at once, which the admin and the team's settings should fix."""
-    assert team.id is not None
-    return duty_clinician(session, team.id) is None and not team_leads(session, team.id)
-
-
-def teams_without_lead_or_duty(session: Session) -> list[Team]:
-    return [team for team in all_teams(session) if without_lead_or_duty(session, team)]
-
-
 @dataclass(frozen=True)
 class Unreachable:
     """A team whose live flags nobody can be told about: no active clinician left."""
