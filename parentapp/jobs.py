@@ -55,7 +55,7 @@ def _check_disengagement(app: Flask, now: datetime) -> str:
 def _queue_digests(app: Flask, now: datetime) -> str:
     """Write each clinician's daily digest email once their team's digest hour has come."""
     from parentapp.db import session_scope
-    from parentapp.notifications.services import queue_digests
+    from parentapp.triage.notices import queue_digests
 
     with session_scope(app) as session:
         queued = queue_digests(

@@ -45,7 +45,6 @@ KNOWN: set[tuple[str, str]] = {
     ("families", "checkins"),  # check-in sections and the summary: to checkins
     ("families", "instruments"),
     ("families", "triage"),
-    ("notifications", "leave"),  # flag notices and cover routing: to triage
     ("notifications", "teams"),
     ("notifications", "triage"),
     ("teams", "families"),  # the staff page's caseloads

@@ -25,8 +25,8 @@ from parentapp.checkins.queries import last_submitted
 from parentapp.config import Settings
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
-from parentapp.notifications.models import Channel, Notification
-from parentapp.notifications.services import Kind
+from parentapp.notifications.models import Channel
+from parentapp.notifications.services import Kind, enqueue
 from parentapp.reminders.models import Reminder
 from parentapp.reminders.push import Message, push_to_user
 from parentapp.reminders.quiet import in_quiet_hours
@@ -156,14 +156,13 @@ def _send(
         # No browser took it (none subscribed, all failed, or push is off): the outbox sends
         # an email and retries it like any other.
         channel = Channel.EMAIL.value
-        session.add(
-            Notification(
-                recipient_id=user.id or 0,
-                channel=Channel.EMAIL.value,
-                kind=Kind.REMINDER.value,
-                payload={"follow_up": follow_up},
-                deliver_after=now,
-            )
+        enqueue(
+            session=session,
+            recipient_id=user.id or 0,
+            kind=Kind.REMINDER,
+            channels=[Channel.EMAIL],
+            payload={"follow_up": follow_up},
+            now=now,
         )
     for row in claimed:
         row.channel = channel

@@ -14,10 +14,10 @@ from sqlmodel import Session, col, select
 from parentapp.audit.services import record
 from parentapp.db import session_scope, utcnow
 from parentapp.leave.services import route
-from parentapp.notifications.services import notify_escalation
 from parentapp.teams.models import Team
 from parentapp.teams.queries import duty_clinician
 from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.notices import notify_escalation
 from parentapp.triage.reach import covers_today, leads_or_team
 from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
 from parentapp.triage.vocab import Category, FlagState, Severity

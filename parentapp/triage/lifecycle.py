@@ -11,8 +11,9 @@ from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
-from parentapp.notifications.services import Kind, notify_flag
+from parentapp.notifications.services import Kind
 from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.notices import notify_flag
 from parentapp.triage.vocab import FlagState, Outcome
 
 NOTE_MAX = 2000

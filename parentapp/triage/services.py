@@ -13,10 +13,11 @@ from sqlmodel import Session, col
 from parentapp.checkins.models import CheckIn
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
-from parentapp.notifications.services import Kind, notify_flag
+from parentapp.notifications.services import Kind
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import FlagDecision
 from parentapp.triage.models import Flag, FlagEvent
+from parentapp.triage.notices import notify_flag
 from parentapp.triage.queries import infant_key, live_flag
 from parentapp.triage.response import due_by
 from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK

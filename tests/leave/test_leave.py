@@ -15,7 +15,7 @@ from parentapp.errors import DomainError, NotFoundError, PermissionDeniedError
 from parentapp.leave import services
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
-from parentapp.notifications.services import queue_digests
+from parentapp.triage.notices import queue_digests
 from tests.conftest import login
 from tests.factories import Factory
 from tests.triage.flagged import Flagged, build, send

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 from parentapp.accounts.models import Role, User
 from parentapp.notifications.delivery import deliver_due
 from parentapp.notifications.models import Notification
-from parentapp.notifications.services import Kind, notify_flag, queue_digests
+from parentapp.notifications.services import Kind
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
+from parentapp.triage.notices import notify_flag, queue_digests
 from parentapp.triage.vocab import FlagState, Severity
 from tests.conftest import login
 from tests.factories import Factory, carer_row
