@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     error_pages.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)
+    _init_outbox(app)
     cli.init_app(app)
     return app
 
@@ -47,6 +48,14 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+
+def _init_outbox(app: Flask) -> None:
+    from parentapp.notifications.delivery import add_stand_in_finder
+    from parentapp.triage.notices import flag_stand_ins
+
+    # A flag's notice to someone who has left goes to their team instead.
+    add_stand_in_finder(app, flag_stand_ins)
 
 
 def _register_blueprints(app: Flask) -> None:

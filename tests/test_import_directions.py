@@ -45,8 +45,6 @@ KNOWN: set[tuple[str, str]] = {
     ("families", "checkins"),  # check-in sections and the summary: to checkins
     ("families", "instruments"),
     ("families", "triage"),
-    ("notifications", "teams"),
-    ("notifications", "triage"),
     ("teams", "families"),  # the staff page's caseloads
     ("teams", "triage"),
     ("triage", "checkins"),  # the rules' history, disengagement, flag pages

@@ -12,6 +12,8 @@ worker there (the lease still protects against a restarted worker).
 
 import logging
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -25,13 +27,32 @@ from parentapp.db import session_scope, utcnow
 from parentapp.notifications.email import Send, compose, mailer
 from parentapp.notifications.models import Channel, Notification
 from parentapp.notifications.services import backoff
-from parentapp.teams.models import Team
-from parentapp.triage.models import Flag
-from parentapp.triage.reach import stand_ins
 
 log = logging.getLogger(__name__)
 # Stop sending a batch this long before its lease ends, so no other worker can take it over.
 LEASE_MARGIN_SECONDS = 1.0
+STAND_INS = "parentapp.notification_stand_ins"
+
+
+@dataclass(frozen=True)
+class StandIns:
+    """Who is told instead of a recipient no longer active, for a notice about one object."""
+
+    ids: list[int]
+    target_type: str
+    target_id: int
+    # Where nobody was left, for the log: "team 3".
+    among: str
+
+
+# Given a notice whose recipient is no longer active, its stand-ins; None when the notice is
+# not about what the finder knows. The domain a notice is about registers its finder (flags:
+# ``triage.notices``), so the outbox itself knows no flags.
+StandInFinder = Callable[[Session, Notification, datetime], StandIns | None]
+
+
+def add_stand_in_finder(app: Flask, finder: StandInFinder) -> None:
+    app.extensions.setdefault(STAND_INS, []).append(finder)
 
 
 def _claim(session: Session, *, batch: int, now: datetime, settings: Settings) -> list[int]:
@@ -102,20 +123,21 @@ def _send_one(
     return None
 
 
-def _reroute(session: Session, row: Notification, now: datetime) -> bool:
-    """A flag's notice to an account no longer active goes to the team instead (duty
-    clinician, then leads, then every clinician): never marked delivered and dropped.
-    True when ``row`` was handled here (re-routed, or nobody left, logged at ERROR)."""
-    if row.flag_id is None:
+def _reroute(
+    session: Session, row: Notification, now: datetime, finders: Sequence[StandInFinder]
+) -> bool:
+    """A notice to an account no longer active goes to whoever a finder names instead (for a
+    flag: duty clinician, then leads, then every clinician): never marked delivered and
+    dropped. True when ``row`` was handled here (re-routed, or nobody left, logged at ERROR)."""
+    if not finders:
         return False
     recipient = session.get(User, row.recipient_id)
     if recipient is not None and recipient.active:
         return False
-    flag = session.get(Flag, row.flag_id)
-    team = session.get(Team, flag.team_id) if flag is not None else None
-    if flag is None or team is None:
+    found = next((f for f in (find(session, row, now) for find in finders) if f is not None), None)
+    if found is None:
         return False
-    ids = stand_ins(session, team, now, instead_of=row.recipient_id)
+    ids = found.ids
     session.add_all(
         Notification(
             recipient_id=recipient_id,
@@ -131,12 +153,15 @@ def _reroute(session: Session, row: Notification, now: datetime) -> bool:
         row.last_error = f"recipient inactive: re-routed to user(s) {', '.join(map(str, ids))}"
     else:
         row.last_error = "recipient inactive: nobody active in the team"
-        log.error("flag %s: nobody active in team %s to tell (notice %s)", flag.id, team.id, row.id)
+        log.error(
+            "%s %s: nobody active in %s to tell (notice %s)",
+            found.target_type, found.target_id, found.among, row.id,
+        )  # fmt: skip
     record(
         session=session,
         action="notification.rerouted",
-        target_type="flag",
-        target_id=flag.id,
+        target_type=found.target_type,
+        target_id=found.target_id,
         detail=row.last_error,
     )
     row.delivered_at = now
@@ -162,6 +187,7 @@ def _deliver_batch(app: Flask, *, batch: int, now: datetime | None) -> tuple[int
         rows = session.exec(
             select(Notification).where(col(Notification.id).in_(ids)).order_by(col(Notification.id))
         ).all()
+        finders: list[StandInFinder] = app.extensions.get(STAND_INS, [])
         stop_at = time.monotonic() + settings.notification_lease.total_seconds()
         stop_at -= LEASE_MARGIN_SECONDS
         delivered = rerouted = 0
@@ -170,7 +196,7 @@ def _deliver_batch(app: Flask, *, batch: int, now: datetime | None) -> tuple[int
             for row in rows:
                 if time.monotonic() >= stop_at:
                     break  # the lease is nearly over: leave the rest for the next claim
-                if _reroute(session, row, now if now is not None else utcnow()):
+                if _reroute(session, row, now if now is not None else utcnow(), finders):
                     rerouted += 1
                     continue
                 error = _send_one(session, row, send, settings, connect_error)

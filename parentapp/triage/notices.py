@@ -11,10 +11,12 @@ from sqlmodel import Session, col, select
 from parentapp.accounts.models import CLINICAL_ROLES, User
 from parentapp.db import utcnow
 from parentapp.leave.services import active_covers, route, team_today
+from parentapp.notifications.delivery import StandIns
 from parentapp.notifications.models import Channel, Notification
 from parentapp.notifications.services import Kind, enqueue
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
+from parentapp.triage.reach import stand_ins
 from parentapp.triage.vocab import Category, FlagState, Severity
 
 
@@ -24,6 +26,23 @@ def _handler(session: Session, flag: Flag, now: datetime) -> int:
     if team is None:
         return flag.owner_id
     return route(flag.owner_id, active_covers(session, flag.team_id, team_today(team, now)))
+
+
+def flag_stand_ins(session: Session, row: Notification, now: datetime) -> StandIns | None:
+    """For the outbox: who is told a flag's notice instead of an account no longer active
+    (``triage.reach.stand_ins``); None for a notice about no flag."""
+    if row.flag_id is None:
+        return None
+    flag = session.get(Flag, row.flag_id)
+    team = session.get(Team, flag.team_id) if flag is not None else None
+    if flag is None or team is None:
+        return None
+    return StandIns(
+        ids=stand_ins(session, team, now, instead_of=row.recipient_id),
+        target_type="flag",
+        target_id=flag.id or 0,
+        among=f"team {team.id}",
+    )
 
 
 def _rows(
