@@ -61,8 +61,9 @@ def _init_outbox(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from parentapp import ops
     from parentapp.accounts import preferences_views  # noqa: F401 - attach routes to the blueprint
-    from parentapp.accounts.audit_views import bp as audit_bp
     from parentapp.accounts.views import bp as accounts_bp
+    from parentapp.admin.audit_views import bp as audit_bp
+    from parentapp.admin.views import bp as admin_bp
     from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.api.blueprint import bp as api_bp
     from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
@@ -82,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.reminders.views import bp as reminders_bp
     from parentapp.reminders.views import subscriptions_bp as reminder_subscriptions_bp
     from parentapp.teams import settings_views  # noqa: F401 - attach routes to the blueprint
-    from parentapp.teams.views import bp as teams_bp
+    from parentapp.teams.blueprint import bp as teams_bp
     from parentapp.triage.views import bp as triage_bp
 
     for blueprint in (
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         families_bp,
         teams_bp,
+        admin_bp,
         api_bp,
         checkins_bp,
         triage_bp,

@@ -97,10 +97,10 @@ MATRIX: dict[str, Entry] = {
     "families.revoke_invitation": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "invitation_id": w.invitation.id}
     ),
-    "teams.admin_home": Entry(GET, ADMIN),
-    "teams.create_team": Entry(POST, ADMIN),
-    "teams.create_staff": Entry(POST, ADMIN),
-    "teams.set_active": Entry(
+    "admin.admin_home": Entry(GET, ADMIN),
+    "admin.create_team": Entry(POST, ADMIN),
+    "admin.create_staff": Entry(POST, ADMIN),
+    "admin.set_active": Entry(
         POST, ADMIN, lambda w: {"user_id": w.users["other_team_clinician"].id}
     ),
     "teams.settings": Entry(BOTH, LEAD),

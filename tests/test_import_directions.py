@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("triage",),  # rules, flags, escalation, the clinician's queues
     ("checkins",),  # schedules, submission (judged by triage), history
     ("reminders",),  # nudges to carers about due check-ins
-    ("api", "pwa"),  # the JSON API and the installable app shell
+    ("api", "pwa", "admin"),  # the JSON API, the installable app shell, the admin pages
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
@@ -45,8 +45,6 @@ KNOWN: set[tuple[str, str]] = {
     ("families", "checkins"),  # check-in sections and the summary: to checkins
     ("families", "instruments"),
     ("families", "triage"),
-    ("teams", "families"),  # the staff page's caseloads
-    ("teams", "triage"),
     ("triage", "checkins"),  # the rules' history, disengagement, flag pages
 }
 # Views imported from another domain, likewise to be moved.

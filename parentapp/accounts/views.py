@@ -17,7 +17,7 @@ HOME_BY_ROLE = {
     "carer": "families.carer_home",
     "clinician": "families.caseload",
     "lead": "families.caseload",
-    "admin": "teams.admin_home",
+    "admin": "admin.admin_home",
 }
 
 

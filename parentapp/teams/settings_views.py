@@ -13,6 +13,7 @@ from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.security import role_required
 from parentapp.teams import contacts, services
+from parentapp.teams.blueprint import bp
 from parentapp.teams.forms import (
     ClosureForm,
     CrisisContactForm,
@@ -23,7 +24,6 @@ from parentapp.teams.forms import (
 from parentapp.teams.hours import parse_days
 from parentapp.teams.models import Team, TeamClosure
 from parentapp.teams.queries import duty_clinician, team_clinicians
-from parentapp.teams.views import bp
 
 lead_only = role_required("lead")
 

@@ -1,4 +1,5 @@
-"""Administration (teams and staff accounts) and a team lead's settings."""
+"""The administrator's home: teams and staff accounts, with warnings of teams nobody can be
+reached in; no clinical content."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from parentapp.accounts import services as accounts
 from parentapp.accounts.models import Role, User
+from parentapp.admin.staff import set_staff_active
 from parentapp.db import get_session
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.forms import choices
@@ -15,10 +17,9 @@ from parentapp.security import role_required
 from parentapp.teams import services
 from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm
 from parentapp.teams.queries import all_teams, teams_without_lead_or_duty
-from parentapp.teams.staff import set_staff_active
 from parentapp.triage.reach import unreachable_flags
 
-bp = Blueprint("teams", __name__, template_folder="templates")
+bp = Blueprint("admin", __name__, template_folder="templates")
 admin_only = role_required("admin")
 
 
@@ -32,7 +33,7 @@ def _admin_page(team_form: TeamForm | None = None, staff_form: StaffForm | None 
     ).all()
     team_names = {t.id: t.name for t in teams}
     return render_template(
-        "teams/admin.html",
+        "admin/admin.html",
         teams=teams,
         staff=staff,
         team_names=team_names,
@@ -69,7 +70,7 @@ def create_team() -> Response | tuple[str, int]:
             apply_to_form(form, error)
         else:
             flash(_("Team created."), "success")
-            return redirect(url_for("teams.admin_home"))
+            return redirect(url_for("admin.admin_home"))
     return _admin_page(team_form=form), 400
 
 
@@ -94,7 +95,7 @@ def create_staff() -> Response | tuple[str, int]:
             apply_to_form(form, error)
         else:
             flash(_("Account created."), "success")
-            return redirect(url_for("teams.admin_home"))
+            return redirect(url_for("admin.admin_home"))
     return _admin_page(staff_form=form), 400
 
 
@@ -117,4 +118,4 @@ def set_active(user_id: int) -> Response:
         flash(error.message, "error")
     else:
         flash(_("Account updated."), "success")
-    return redirect(url_for("teams.admin_home"))
+    return redirect(url_for("admin.admin_home"))

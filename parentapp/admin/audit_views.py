@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from parentapp.accounts.audit_forms import AuditFilterForm
-from parentapp.accounts.audit_queries import audit_page, known_actions
+from parentapp.admin.audit_forms import AuditFilterForm
+from parentapp.admin.audit_queries import audit_page, known_actions
 from parentapp.db import get_session
 from parentapp.forms import choices
 from parentapp.security import role_required
