@@ -6,6 +6,7 @@ definition's business and is judged by the submit service, whose errors land on 
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
@@ -170,6 +171,28 @@ class ScheduleForm(Form):
 
 class StopScheduleForm(Form):
     pass
+
+
+# A summary shows this many weeks unless a first day is given.
+SUMMARY_WEEKS = 4
+
+
+def parse_since(value: str | None, today: date) -> tuple[date, str | None]:
+    """The first day of the summary, and a message when ``value`` could not be used.
+
+    Blank means the last four weeks; a date in the future, or not a date, is explained and
+    the four weeks are shown instead.
+    """
+    default = today - timedelta(weeks=SUMMARY_WEEKS)
+    if not value:
+        return default, None
+    try:
+        since = date.fromisoformat(value.strip())
+    except ValueError:
+        return default, _("Please enter a date like 2026-01-31. Showing the last four weeks.")
+    if since > today:
+        return default, _("That date is in the future. Showing the last four weeks.")
+    return since, None
 
 
 class SinceForm(Form):

@@ -1,20 +1,17 @@
 """Carer pages: their own answers over time, and a printable summary for their next session."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask import g, render_template, request
 from flask_babel import get_timezone
-from flask_babel import gettext as _
 
 from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp
 from parentapp.checkins.charts import Chart, line_chart
-from parentapp.checkins.forms import SinceForm
+from parentapp.checkins.forms import SinceForm, parse_since
 from parentapp.db import get_session, utcnow
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
-
-SUMMARY_WEEKS = 4
 
 
 def _charts(groups: list[queries.InstrumentHistory]) -> dict[str, Chart]:
@@ -34,24 +31,6 @@ def history() -> str:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=get_timezone())
-
-
-def parse_since(value: str | None, today: date) -> tuple[date, str | None]:
-    """The first day of the summary, and a message when ``value`` could not be used.
-
-    Blank means the last four weeks; a date in the future, or not a date, is explained and
-    the four weeks are shown instead.
-    """
-    default = today - timedelta(weeks=SUMMARY_WEEKS)
-    if not value:
-        return default, None
-    try:
-        since = date.fromisoformat(value.strip())
-    except ValueError:
-        return default, _("Please enter a date like 2026-01-31. Showing the last four weeks.")
-    if since > today:
-        return default, _("That date is in the future. Showing the last four weeks.")
-    return since, None
 
 
 @bp.route("/checkins/summary")

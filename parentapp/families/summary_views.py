@@ -7,8 +7,7 @@ from flask_babel import get_timezone
 from flask_login import current_user
 
 from parentapp.audit.services import record
-from parentapp.checkins.forms import SinceForm
-from parentapp.checkins.history_views import parse_since
+from parentapp.checkins.forms import SinceForm, parse_since
 from parentapp.db import get_session, utcnow
 from parentapp.families import queries
 from parentapp.families.blueprint import bp
