@@ -88,7 +88,7 @@ MATRIX: dict[str, Entry] = {
     "families.join_about": Entry(BOTH, OPEN),  # back to /join without an invitation
     "families.consent": Entry(BOTH, CARER),
     "families.carer_home": Entry(GET, CARER),
-    "families.caseload": Entry(GET, CLINICAL),
+    "triage.caseload": Entry(GET, CLINICAL),
     "families.new_family": Entry(BOTH, CLINICAL),
     "families.family": Entry(GET, FAMILY_1, family_1),
     "families.add_infant": Entry(POST, FAMILY_1, family_1),

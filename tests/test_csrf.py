@@ -125,10 +125,10 @@ CASES: dict[str, Case] = {
         "accounts.login",
         lambda w: {"email": w.users["lead"].email, "password": PASSWORD},
     ),
-    "accounts.logout": Case("assigned_clinician", "families.caseload", lambda _w: {}),
+    "accounts.logout": Case("assigned_clinician", "triage.caseload", lambda _w: {}),
     # Logged in, the choice is kept on the account (anonymous, only in the session).
     "accounts.choose_language": Case(
-        "assigned_clinician", "families.caseload", lambda _w: {"language": "pl", "next": "/clinic"}
+        "assigned_clinician", "triage.caseload", lambda _w: {"language": "pl", "next": "/clinic"}
     ),
     "accounts.account": Case(
         "assigned_clinician",

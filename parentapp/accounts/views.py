@@ -15,8 +15,8 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 HOME_BY_ROLE = {
     "carer": "families.carer_home",
-    "clinician": "families.caseload",
-    "lead": "families.caseload",
+    "clinician": "triage.caseload",
+    "lead": "triage.caseload",
     "admin": "admin.admin_home",
 }
 

@@ -9,7 +9,6 @@ from parentapp.accounts.forms import EmailMixin, language_choices
 from parentapp.accounts.passwords import MAX_LENGTH
 from parentapp.families.roles import CarerRole
 from parentapp.forms import Form, choices
-from parentapp.triage.forms import FilterForm
 
 CARER_ROLE_LABELS = {
     CarerRole.MOTHER: _l("Mother"),
@@ -125,11 +124,3 @@ class ConsentForm(Form):
         _l("I have read this and I agree"),
         validators=[DataRequired(_l("Tick the box to say you have read this and agree."))],
     )
-
-
-class FamilyFilterForm(FilterForm):
-    """The flag list's filters, for families: a family has no severity of its own (the flag
-    list filters by it), and "overdue" keeps the families with a flag past its due-by."""
-
-    severity = None
-    overdue = BooleanField(_l("Only families with an overdue flag"))

@@ -1,9 +1,9 @@
-"""Clinician pages: caseload, family record, infants and invitations."""
+"""Clinician pages: the family record, infants and invitations."""
 
 from typing import cast
 
 import segno
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,22 +13,18 @@ from wtforms import SelectChoice
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.checkins.forms import ScheduleForm
-from parentapp.db import get_session, utcnow
+from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
-from parentapp.families import caseload as caseload_list
 from parentapp.families import queries, services
 from parentapp.families.blueprint import bp
-from parentapp.families.caseload import FamilyRow
 from parentapp.families.checkins_section import checkins_section
 from parentapp.families.forms import (
-    FamilyFilterForm,
     FamilyForm,
     InfantForm,
     InvitationForm,
     ReassignForm,
 )
 from parentapp.forms import choices
-from parentapp.listing import Page, page_links, requested_page
 from parentapp.security import role_required
 from parentapp.teams.queries import team_clinicians
 
@@ -42,41 +38,6 @@ def _me() -> User:
 
 def _clinician_choices(team_id: int) -> list[SelectChoice]:
     return choices((u.id, u.display_name) for u in team_clinicians(get_session(), team_id))
-
-
-@bp.route("/clinic")
-@clinical
-def caseload() -> str | tuple[str, int]:
-    """The team's families a page at a time, the clinician's own first; searched by family
-    name and filtered by clinician or an overdue flag. Filters or a page link that cannot be
-    used are said so and left out (400), never guessed at."""
-    me = _me()
-    session = get_session()
-    form = FamilyFilterForm(request.args).for_team(team_clinicians(session, me.team_id or 0))
-    valid = form.validate()
-    filters = form.filters()
-    now = utcnow()
-
-    def family_page(after: str | None, before: str | None) -> Page[FamilyRow]:
-        return caseload_list.family_page(
-            session, me, now=now, filters=filters, after=after, before=before
-        )
-
-    page, bad_link = requested_page(
-        family_page, request.args.get("after"), request.args.get("before")
-    )
-    html = render_template(
-        "families/caseload.html",
-        form=form,
-        valid=valid,
-        bad_link=bad_link,
-        page=page,
-        mine=[row for row in page.rows if row.mine],
-        others=[row for row in page.rows if not row.mine],
-        links=page_links("families.caseload", page, form.query_args()),
-        filtered=bool(form.query_args()),
-    )
-    return html if valid and not bad_link else (html, 400)
 
 
 @bp.route("/families/new", methods=["GET", "POST"])

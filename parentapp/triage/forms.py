@@ -116,3 +116,11 @@ class FilterForm(Form):
 class FlagFilterForm(FilterForm):
     # Which queue the filters apply to: kept when the filters change.
     queue = HiddenField()
+
+
+class FamilyFilterForm(FilterForm):
+    """The flag list's filters, for families: a family has no severity of its own (the flag
+    list filters by it), and "overdue" keeps the families with a flag past its due-by."""
+
+    severity = None
+    overdue = BooleanField(_l("Only families with an overdue flag"))

@@ -1,4 +1,5 @@
-"""Clinician pages for flags: the dashboard, one flag's summary, acknowledging and closing."""
+"""Clinician pages: the flag dashboard, one flag's summary, acknowledging and closing, and the
+team's family list with the flags it shows."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -17,10 +18,12 @@ from parentapp.leave.services import covering_names, covers_for
 from parentapp.listing import Page, page_links, requested_page
 from parentapp.security import role_required
 from parentapp.teams.queries import team_clinicians
+from parentapp.triage import caseload as caseload_list
 from parentapp.triage import dashboard, labels, lifecycle
+from parentapp.triage.caseload import FamilyRow
 from parentapp.triage.dashboard import FlagRow
 from parentapp.triage.detail import flag_detail
-from parentapp.triage.forms import AcknowledgeForm, CloseForm, FlagFilterForm
+from parentapp.triage.forms import AcknowledgeForm, CloseForm, FamilyFilterForm, FlagFilterForm
 
 bp = Blueprint("triage", __name__, template_folder="templates")
 clinical = role_required("clinician", "lead")
@@ -184,3 +187,38 @@ def close(flag_id: int) -> Response | tuple[str, int]:
             flash(_("Flag closed."), "success")
             return redirect(url_for("triage.flags"))
     return _flag_page(flag_id, close_form=form), 400
+
+
+@bp.route("/clinic")
+@clinical
+def caseload() -> str | tuple[str, int]:
+    """The team's families a page at a time, the clinician's own first; searched by family
+    name and filtered by clinician or an overdue flag. Filters or a page link that cannot be
+    used are said so and left out (400), never guessed at."""
+    me: User = current_user._get_current_object()
+    session = get_session()
+    form = FamilyFilterForm(request.args).for_team(team_clinicians(session, me.team_id or 0))
+    valid = form.validate()
+    filters = form.filters()
+    now = utcnow()
+
+    def family_page(after: str | None, before: str | None) -> Page[FamilyRow]:
+        return caseload_list.family_page(
+            session, me, now=now, filters=filters, after=after, before=before
+        )
+
+    page, bad_link = requested_page(
+        family_page, request.args.get("after"), request.args.get("before")
+    )
+    html = render_template(
+        "triage/caseload.html",
+        form=form,
+        valid=valid,
+        bad_link=bad_link,
+        page=page,
+        mine=[row for row in page.rows if row.mine],
+        others=[row for row in page.rows if not row.mine],
+        links=page_links("triage.caseload", page, form.query_args()),
+        filtered=bool(form.query_args()),
+    )
+    return html if valid and not bad_link else (html, 400)

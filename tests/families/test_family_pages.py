@@ -13,11 +13,11 @@ from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
-from parentapp.families import caseload
 from parentapp.families.models import Family
 from parentapp.families.roles import CarerRole
 from parentapp.listing import encode
 from parentapp.teams.models import Team
+from parentapp.triage import caseload
 from parentapp.triage.models import Flag
 from tests.conftest import login
 from tests.factories import Factory, carer_row, pk
