@@ -101,15 +101,16 @@ def test_the_list_of_known_upward_imports_only_shrinks():
 
 def test_no_two_domains_import_each_other():
     edges = _edges()
-    mutual = sorted((a, b) for a, b in edges if a < b and (b, a) in edges)
-    assert mutual == [] or set(mutual) <= {tuple(sorted(p)) for p in KNOWN}
+    mutual = {(a, b) for a, b in edges if a < b and (b, a) in edges}
+    # Only pairs whose upward half is still listed as to be moved.
+    assert mutual <= {tuple(sorted(pair)) for pair in KNOWN}
 
 
 def test_no_domain_imports_another_domains_views():
     top = RANK["__init__"]
     crossing = [
         re.sub(r":\d+ ", " ", where)  # file and module, whatever the line
-        for (source, target), found in _edges().items()
+        for (source, _target), found in _edges().items()
         if RANK[source] != top
         for where in found
         if where.rsplit(".", 1)[-1].endswith("views")
