@@ -4,13 +4,12 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from parentapp.checkins.models import CheckIn
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.notifications.services import Kind
@@ -22,6 +21,17 @@ from parentapp.triage.queries import infant_key, live_flag
 from parentapp.triage.response import due_by
 from parentapp.triage.rules import RULESET_VERSION, SEVERITY_RANK
 from parentapp.triage.vocab import FlagState, Severity
+
+
+class Judged(Protocol):
+    """The check-in a decision came from, as triage needs it (a check-in row; triage sits
+    below check-ins, so it names only what it reads)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def infant_id(self) -> int | None: ...
 
 
 class Outcome(enum.StrEnum):
@@ -153,7 +163,7 @@ def apply_decision(
     session: Session,
     carer: Carer,
     family: Family,
-    checkin: CheckIn | None,
+    checkin: Judged | None,
     decision: FlagDecision,
     now: datetime | None = None,
 ) -> tuple[Flag, Outcome]:
@@ -242,7 +252,7 @@ def apply_decisions(
     session: Session,
     carer: Carer,
     family: Family,
-    checkin: CheckIn | None,
+    checkin: Judged | None,
     decisions: Sequence[FlagDecision],
     now: datetime | None = None,
 ) -> list[Flag]:
