@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.init_app(app)
     _register_blueprints(app)
     _init_outbox(app)
+    _init_joining(app)
     cli.init_app(app)
     return app
 
@@ -56,6 +57,13 @@ def _init_outbox(app: Flask) -> None:
 
     # A flag's notice to someone who has left goes to their team instead.
     add_stand_in_finder(app, flag_stand_ins)
+
+
+def _init_joining(app: Flask) -> None:
+    from parentapp.checkins.schedules import start_first_checkin
+    from parentapp.families.services import add_join_step
+
+    add_join_step(app, start_first_checkin)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.audit.services import record
-from parentapp.checkins.models import Schedule
+from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS, Schedule
 from parentapp.checkins.queries import validated_for
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
@@ -17,6 +17,21 @@ from parentapp.instruments.registry import Registry, UnknownInstrumentError, loa
 from parentapp.instruments.schema import Definition
 
 INTERVAL_BOUNDS = (1, 28)
+# The check-in a new carer is asked to do until their clinician chooses otherwise.
+FIRST_INSTRUMENT_ID = "weekly"
+
+
+def start_first_checkin(session: Session, carer: Carer) -> None:
+    """Every carer starts with the weekly check-in, due at once so that their first answers
+    form the baseline; the clinician can change or add instruments from the family page.
+    A step of joining a family (``families.services.add_join_step``): flushes, never commits."""
+    session.add(
+        Schedule(
+            carer_id=carer.id or 0,
+            instrument_id=FIRST_INSTRUMENT_ID,
+            interval_days=DEFAULT_INTERVAL_DAYS,
+        )
+    )
 
 
 def carer_of_family(session: Session, family: Family, carer_id: int) -> Carer:

@@ -1,8 +1,10 @@
 """Family use cases: creating families and infants, inviting carers, joining, consent."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -10,7 +12,6 @@ from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import create_user
 from parentapp.accounts.sessions import start_session
 from parentapp.audit.services import record
-from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS, Schedule
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
@@ -18,13 +19,22 @@ from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.queries import invitation_status
 from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
-from parentapp.triage.lifecycle import hand_over
 
-# Bumped whenever the consent wording changes in meaning, so we know what each carer agreed to.
 # Bumped whenever the consent page says something new, so a record shows which text was agreed.
 CONSENT_VERSION = "2026-12"
-# The check-in a new carer is asked to do until their clinician chooses otherwise.
-DEFAULT_INSTRUMENT_ID = "weekly"
+# What else a new carer starts with, added by higher domains when the app is built (check-ins
+# give every carer their first check-in): families knows nothing of them, and each runs in the
+# joining transaction, so a carer never exists without them.
+JoinStep = Callable[[Session, Carer], None]
+JOIN_STEPS = "parentapp.join_steps"
+
+
+def add_join_step(app: Flask, step: JoinStep) -> None:
+    steps: list[JoinStep] = app.extensions.setdefault(JOIN_STEPS, [])
+    if step not in steps:
+        steps.append(step)
+
+
 # The perinatal period the app serves: pregnancy to a baby's second birthday.
 MAX_DUE_AHEAD = timedelta(days=300)
 # A baby who was due up to a month ago may not have arrived yet.
@@ -60,7 +70,11 @@ def check_infant_dates(date_of_birth: date | None, due_date: date | None, today:
         raise DomainError(_("The due date must be within the next ten months."), field="due_date")
 
 
-def _check_clinician(session: Session, team_id: int, clinician_id: int) -> User:
+def check_clinician(session: Session, team_id: int, clinician_id: int) -> User:
+    """An active clinician of the team, by id.
+
+    :raises DomainError: anyone else.
+    """
     clinician = session.get(User, clinician_id)
     if (
         clinician is None
@@ -88,7 +102,7 @@ def create_family(
     :raises DomainError: the clinician is not in the team or the infant's dates are invalid.
     """
     assert actor.team_id is not None
-    _check_clinician(session, actor.team_id, assigned_clinician_id)
+    check_clinician(session, actor.team_id, assigned_clinician_id)
     if infant_name:
         check_infant_dates(date_of_birth, due_date, today or utcnow().date())
     family = Family(
@@ -145,23 +159,6 @@ def add_infant(
     )
     session.commit()
     return infant
-
-
-def reassign_family(*, session: Session, actor: User, family: Family, clinician_id: int) -> None:
-    """Make another clinician of the team the family's assigned clinician; its live flags
-    go with it, so nobody's concerns stay with a clinician who no longer holds them."""
-    _check_clinician(session, family.team_id, clinician_id)
-    family.assigned_clinician_id = clinician_id
-    session.add(family)
-    hand_over(session=session, actor=actor, family_id=family.id or 0, owner_id=clinician_id)
-    record(
-        session=session,
-        action="family.reassigned",
-        actor_id=actor.id,
-        target_type="family",
-        target_id=family.id,
-    )
-    session.commit()
 
 
 def create_invitation(
@@ -325,15 +322,8 @@ def join_family(
         )
     session.add(carer)
     session.flush()
-    # Every carer starts with the weekly check-in, due at once so their first answers form
-    # the baseline; the clinician can change or add instruments from the family page.
-    session.add(
-        Schedule(
-            carer_id=carer.id or 0,
-            instrument_id=DEFAULT_INSTRUMENT_ID,
-            interval_days=DEFAULT_INTERVAL_DAYS,
-        )
-    )
+    for step in current_app.extensions.get(JOIN_STEPS, []):
+        step(session, carer)
     record(
         session=session,
         action="invitation.used",

@@ -27,6 +27,7 @@ from parentapp.families.forms import (
 from parentapp.forms import choices
 from parentapp.security import role_required
 from parentapp.teams.queries import team_clinicians
+from parentapp.triage import lifecycle
 
 clinical = role_required("clinician", "lead")
 
@@ -144,7 +145,7 @@ def reassign(family_id: int) -> Response | tuple[str, int]:
     form.assigned_clinician_id.choices = _clinician_choices(family.team_id)
     if form.validate_on_submit():
         try:
-            services.reassign_family(
+            lifecycle.reassign_family(
                 session=session,
                 actor=_me(),
                 family=family,

@@ -11,6 +11,8 @@ from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
+from parentapp.families.models import Family
+from parentapp.families.services import check_clinician
 from parentapp.notifications.services import Kind
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.notices import notify_flag
@@ -159,3 +161,20 @@ def hand_over(
         )
         notify_flag(session=session, flag=flag, kind=Kind.FLAG_REASSIGNED, now=now)
     return list(flags)
+
+
+def reassign_family(*, session: Session, actor: User, family: Family, clinician_id: int) -> None:
+    """Make another clinician of the team the family's assigned clinician; its live flags
+    go with it, so nobody's concerns stay with a clinician who no longer holds them."""
+    check_clinician(session, family.team_id, clinician_id)
+    family.assigned_clinician_id = clinician_id
+    session.add(family)
+    hand_over(session=session, actor=actor, family_id=family.id or 0, owner_id=clinician_id)
+    record(
+        session=session,
+        action="family.reassigned",
+        actor_id=actor.id,
+        target_type="family",
+        target_id=family.id,
+    )
+    session.commit()

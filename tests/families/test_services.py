@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role, User
+from parentapp.checkins.models import Schedule
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
@@ -244,6 +245,26 @@ def test_join_family_creates_the_carer_and_uses_up_the_invitation(
     assert user.role == Role.CARER
     stored = db.get(Invitation, invitation.id)
     assert stored is not None and stored.used_by_id == user.id and stored.used_at is not None
+
+
+def test_joining_starts_the_weekly_checkin_due_at_once(
+    ctx: None, make: Factory, db: Session, family: Family
+):
+    # A step the check-ins domain adds when the app is built: families does not know it.
+    invitation, _ = _invitation(make, db, family)
+    user = _join(db, invitation, "sam@example.org")
+    carer = db.exec(select(Carer).where(Carer.user_id == user.id)).one()
+    schedules = db.exec(select(Schedule).where(Schedule.carer_id == carer.id)).all()
+    assert [(s.instrument_id, s.interval_days, s.active) for s in schedules] == [
+        ("weekly", 7, True)
+    ]
+
+
+def test_a_join_that_fails_starts_no_checkin(ctx: None, make: Factory, db: Session, family: Family):
+    invitation, _ = _invitation(make, db, family, revoked_at=utcnow())
+    with pytest.raises(InvitationError):
+        _join(db, invitation, "sam@example.org")
+    assert _count(db, Schedule) == 0
 
 
 @pytest.mark.parametrize("state", ["expired", "used", "revoked"])
