@@ -75,7 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
     from parentapp.api.blueprint import bp as api_bp
     from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
-    from parentapp.checkins import history_views  # noqa: F401 - attach routes
+    from parentapp.checkins import history_views, home_views  # noqa: F401 - attach routes
     from parentapp.checkins.blueprint import bp as checkins_bp
     from parentapp.families import (  # noqa: F401 - attach routes
         carer_views,

@@ -87,7 +87,7 @@ MATRIX: dict[str, Entry] = {
     "families.join_link": Entry(GET, OPEN, lambda w: {"code": w.invitation_code}),
     "families.join_about": Entry(BOTH, OPEN),  # back to /join without an invitation
     "families.consent": Entry(BOTH, CARER),
-    "families.carer_home": Entry(GET, CARER),
+    "checkins.home": Entry(GET, CARER),
     "triage.caseload": Entry(GET, CLINICAL),
     "families.new_family": Entry(BOTH, CLINICAL),
     "families.family": Entry(GET, FAMILY_1, family_1),

@@ -14,7 +14,7 @@ from parentapp.extensions import limiter, submitted_email
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 HOME_BY_ROLE = {
-    "carer": "families.carer_home",
+    "carer": "checkins.home",
     "clinician": "triage.caseload",
     "lead": "triage.caseload",
     "admin": "admin.admin_home",

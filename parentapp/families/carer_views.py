@@ -6,15 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from parentapp.accounts.models import User
-from parentapp.checkins.queries import due_checkins
-from parentapp.db import get_session, utcnow
+from parentapp.db import get_session
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.extensions import limiter
 from parentapp.families import queries, services
 from parentapp.families.access import carer_page
 from parentapp.families.blueprint import bp
-from parentapp.families.forms import CARER_ROLE_LABELS, CodeForm, ConsentForm, JoinForm
+from parentapp.families.forms import CodeForm, ConsentForm, JoinForm
 from parentapp.families.models import Carer
 from parentapp.families.roles import CarerRole
 
@@ -111,27 +109,7 @@ def consent() -> Response | str:
     if carer.consented_at is None and form.validate_on_submit():
         services.record_consent(session=get_session(), carer=carer)
         flash(_("Thank you. You are all set."), "success")
-        return redirect(url_for("families.carer_home"))
+        return redirect(url_for("checkins.home"))
     return render_template(
         "families/consent.html", form=form, team=queries.team_of(get_session(), carer), carer=carer
-    )
-
-
-@bp.route("/home")
-@carer_page()
-def carer_home() -> str:
-    """The carer's home: what is due now, what is coming up, and their baby or babies."""
-    carer: Carer = g.carer
-    me: User = current_user
-    infants = queries.infants_of(get_session(), carer.family_id)
-    due = due_checkins(get_session(), carer, utcnow())
-    return render_template(
-        "families/carer_home.html",
-        me=me,
-        carer=carer,
-        role_label=CARER_ROLE_LABELS[CarerRole(carer.carer_role)],
-        infants=infants,
-        team=queries.team_of(get_session(), carer),
-        due_now=[item for item in due if item.is_due],
-        coming_up=[item for item in due if not item.is_due],
     )
