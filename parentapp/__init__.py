@@ -77,12 +77,14 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
     from parentapp.checkins import history_views, home_views  # noqa: F401 - attach routes
     from parentapp.checkins.blueprint import bp as checkins_bp
-    from parentapp.families import (  # noqa: F401 - attach routes
-        carer_views,
+    from parentapp.clinician import (  # noqa: F401 - attach routes
+        family_views,
+        flag_views,
         schedule_views,
         summary_views,
-        views,
     )
+    from parentapp.clinician.blueprint import bp as clinician_bp
+    from parentapp.families import carer_views  # noqa: F401 - attach routes
     from parentapp.families.blueprint import bp as families_bp
     from parentapp.leave.views import bp as leave_bp
     from parentapp.notifications.views import bp as notifications_bp
@@ -103,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         checkins_bp,
         triage_bp,
+        clinician_bp,
         audit_bp,
         leave_bp,
     ):

@@ -80,3 +80,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return cast(F, wrapped)
 
     return decorator
+
+
+# The clinical staff: everyone who may see families' records.
+clinical = role_required("clinician", "lead")

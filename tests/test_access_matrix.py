@@ -89,12 +89,12 @@ MATRIX: dict[str, Entry] = {
     "families.consent": Entry(BOTH, CARER),
     "checkins.home": Entry(GET, CARER),
     "triage.caseload": Entry(GET, CLINICAL),
-    "families.new_family": Entry(BOTH, CLINICAL),
-    "families.family": Entry(GET, FAMILY_1, family_1),
-    "families.add_infant": Entry(POST, FAMILY_1, family_1),
-    "families.reassign": Entry(POST, FAMILY_1, family_1),
-    "families.invite": Entry(POST, FAMILY_1, family_1),
-    "families.revoke_invitation": Entry(
+    "clinician.new_family": Entry(BOTH, CLINICAL),
+    "clinician.family": Entry(GET, FAMILY_1, family_1),
+    "clinician.add_infant": Entry(POST, FAMILY_1, family_1),
+    "clinician.reassign": Entry(POST, FAMILY_1, family_1),
+    "clinician.invite": Entry(POST, FAMILY_1, family_1),
+    "clinician.revoke_invitation": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "invitation_id": w.invitation.id}
     ),
     "admin.admin_home": Entry(GET, ADMIN),
@@ -115,17 +115,17 @@ MATRIX: dict[str, Entry] = {
     "checkins.done": Entry(GET, OWN, lambda w: {"checkin_id": w.checkin.id}),
     "checkins.history": Entry(GET, CARER),
     "checkins.summary": Entry(GET, CARER),
-    "families.add_schedule": Entry(
+    "clinician.add_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),
-    "families.stop_schedule": Entry(
+    "clinician.stop_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "schedule_id": w.schedule.id}
     ),
-    "triage.flags": Entry(GET, CLINICAL),
-    "triage.flag": Entry(GET, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
-    "triage.acknowledge": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
-    "triage.close": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
-    "families.summary": Entry(GET, FAMILY_1, family_1),
+    "clinician.flags": Entry(GET, CLINICAL),
+    "clinician.flag": Entry(GET, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "clinician.acknowledge": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "clinician.close": Entry(POST, FAMILY_1, lambda w: {"flag_id": w.flag.id}),
+    "clinician.summary": Entry(GET, FAMILY_1, family_1),
     "audit.log": Entry(GET, ADMIN),
     "api.openapi": Entry(GET, OPEN),
     "api.session": Entry(GET, USER),

@@ -151,9 +151,9 @@ CASES: dict[str, Case] = {
         prepare=_open_invitation,
     ),
     "families.consent": Case("unconsented_carer", "families.consent", lambda _w: {"agree": "y"}),
-    "families.new_family": Case(
+    "clinician.new_family": Case(
         "assigned_clinician",
-        "families.new_family",
+        "clinician.new_family",
         lambda w: {
             "label": "Family Three",
             "assigned_clinician_id": w.users["assigned_clinician"].id,
@@ -161,20 +161,20 @@ CASES: dict[str, Case] = {
             "date_of_birth": _recent_birth(),
         },
     ),
-    "families.add_infant": Case(
+    "clinician.add_infant": Case(
         "assigned_clinician",
-        "families.family",
+        "clinician.family",
         lambda _w: {"name": "Twin", "date_of_birth": _recent_birth()},
     ),
-    "families.reassign": Case(
+    "clinician.reassign": Case(
         "assigned_clinician",
-        "families.family",
+        "clinician.family",
         lambda w: {"assigned_clinician_id": w.users["colleague"].id},
     ),
-    "families.invite": Case(
-        "assigned_clinician", "families.family", lambda _w: {"invitee_note": "Grandma"}
+    "clinician.invite": Case(
+        "assigned_clinician", "clinician.family", lambda _w: {"invitee_note": "Grandma"}
     ),
-    "families.revoke_invitation": Case("assigned_clinician", "families.family", lambda _w: {}),
+    "clinician.revoke_invitation": Case("assigned_clinician", "clinician.family", lambda _w: {}),
     "admin.create_team": Case(
         "admin", "admin.admin_home", lambda _w: {"name": "Team C", "time_zone": "Europe/Paris"}
     ),
@@ -232,17 +232,21 @@ CASES: dict[str, Case] = {
         "checkins.take",
         lambda _w: {f"item_{link_id}": "0" for link_id in WEEKLY_SCORED_ITEMS},
     ),
-    "families.add_schedule": Case(
+    "clinician.add_schedule": Case(
         "assigned_clinician",
-        "families.family",
+        "clinician.family",
         lambda w: {
             f"schedule-{w.schedule.carer_id}-instrument_id": "phq9",
             f"schedule-{w.schedule.carer_id}-interval_days": "14",
         },
     ),
-    "families.stop_schedule": Case("assigned_clinician", "families.family", lambda _w: {}),
-    "triage.acknowledge": Case("assigned_clinician", "triage.flag", lambda _w: {"note": "On it"}),
-    "triage.close": Case("assigned_clinician", "triage.flag", lambda _w: {"outcome": "no_action"}),
+    "clinician.stop_schedule": Case("assigned_clinician", "clinician.family", lambda _w: {}),
+    "clinician.acknowledge": Case(
+        "assigned_clinician", "clinician.flag", lambda _w: {"note": "On it"}
+    ),
+    "clinician.close": Case(
+        "assigned_clinician", "clinician.flag", lambda _w: {"outcome": "no_action"}
+    ),
     "api.submit_checkin": Case(
         "owning_carer",
         "api.session",
@@ -286,7 +290,7 @@ POST_ROUTES = sorted(endpoint for endpoint, methods in route_methods().items() i
 
 def test_post_routes_found() -> None:
     """Guards the generated list itself: a broken url_map reading would test nothing."""
-    assert {"accounts.login", "families.invite", "admin.create_staff"} <= set(POST_ROUTES)
+    assert {"accounts.login", "clinician.invite", "admin.create_staff"} <= set(POST_ROUTES)
     assert set(CASES) <= set(POST_ROUTES), "CASES for routes that no longer take POST"
 
 

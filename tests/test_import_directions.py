@@ -34,7 +34,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("triage",),  # rules, flags, escalation, the clinician's queues
     ("checkins",),  # schedules, submission (judged by triage), history
     ("reminders",),  # nudges to carers about due check-ins
-    ("api", "pwa", "admin"),  # the JSON API, the installable app shell, the admin pages
+    # The JSON API, the installable app shell, the admin pages, and the clinician's pages that
+    # show several domains at once (a flag with its check-in, a family with its schedules).
+    ("api", "pwa", "admin", "clinician"),
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
@@ -42,9 +44,6 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 # Imports that still go the wrong way, each to be moved. The test fails on any other, and on
 # any listed here that has gone (so that the list only ever shrinks).
 KNOWN: set[tuple[str, str]] = {
-    ("families", "checkins"),  # check-in sections and the summary: to checkins
-    ("families", "instruments"),
-    ("families", "triage"),
     ("triage", "checkins"),  # the rules' history, disengagement, flag pages
 }
 

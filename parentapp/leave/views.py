@@ -2,26 +2,20 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from parentapp.accounts.current import signed_in
 from parentapp.accounts.models import Role, User
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, PermissionDeniedError, apply_to_form
 from parentapp.forms import choices
 from parentapp.leave import services
 from parentapp.leave.forms import LeaveForm
-from parentapp.security import role_required
+from parentapp.security import clinical
 from parentapp.teams.models import Team
 from parentapp.teams.queries import team_clinicians
 
 bp = Blueprint("leave", __name__, template_folder="templates")
-clinical = role_required("clinician", "lead")
-
-
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _form(me: User, *, formdata: bool = True) -> LeaveForm:
@@ -37,7 +31,7 @@ def _form(me: User, *, formdata: bool = True) -> LeaveForm:
 
 
 def _page(form: LeaveForm | None = None) -> str:
-    me = _me()
+    me = signed_in()
     session = get_session()
     team = session.get(Team, me.team_id)
     today = services.team_today(team) if team is not None else utcnow().date()
@@ -63,7 +57,7 @@ def index() -> str:
 @bp.route("/leave", methods=["POST"])
 @clinical
 def create() -> Response | tuple[str, int]:
-    me = _me()
+    me = signed_in()
     session = get_session()
     form = _form(me)
     if form.validate_on_submit():
@@ -95,6 +89,6 @@ def create() -> Response | tuple[str, int]:
 @bp.route("/leave/<int:leave_id>/cancel", methods=["POST"])
 @clinical
 def cancel(leave_id: int) -> Response:
-    services.cancel_leave(session=get_session(), actor=_me(), leave_id=leave_id)
+    services.cancel_leave(session=get_session(), actor=signed_in(), leave_id=leave_id)
     flash(_("Leave ended."), "success")
     return redirect(url_for("leave.index"))

@@ -8,14 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from parentapp.accounts.models import User
+from parentapp.accounts.current import signed_in
 from parentapp.db import get_session
 from parentapp.notifications import queries, services
 from parentapp.notifications.forms import MarkAllReadForm
-from parentapp.security import role_required
+from parentapp.security import clinical
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
-clinical_only = role_required("clinician", "lead")
 
 # What each kind of notification says in the list: no names, answers or scores.
 TITLES = {
@@ -27,24 +26,19 @@ TITLES = {
 }
 
 
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 @bp.get("/notifications")
-@clinical_only
+@clinical
 def index() -> str:
-    rows = queries.in_app_notifications(get_session(), _me().id or 0)
+    rows = queries.in_app_notifications(get_session(), signed_in().id or 0)
     return render_template(
         "notifications/list.html", rows=rows, titles=TITLES, form=MarkAllReadForm()
     )
 
 
 @bp.post("/notifications/read")
-@clinical_only
+@clinical
 def mark_read() -> Response:
-    changed = services.mark_all_read(session=get_session(), user=_me())
+    changed = services.mark_all_read(session=get_session(), user=signed_in())
     if changed:
         flash(_("All notifications marked as read."), "success")
     return redirect(url_for("notifications.index"))
@@ -53,6 +47,6 @@ def mark_read() -> Response:
 @bp.app_context_processor
 def unread_notifications() -> dict[str, Any]:
     """The nav's unread count: one count query, and only for clinicians and leads."""
-    if not current_user or not current_user.is_authenticated or not _me().is_clinical:
+    if not current_user or not current_user.is_authenticated or not signed_in().is_clinical:
         return {}
-    return {"unread_notifications": queries.unread_count(get_session(), _me().id or 0)}
+    return {"unread_notifications": queries.unread_count(get_session(), signed_in().id or 0)}

@@ -4,11 +4,10 @@ quick exit and the discreet app name and icon."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
-from parentapp.accounts.models import User
+from parentapp.accounts.current import signed_in
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.security import role_required
@@ -28,13 +27,8 @@ from parentapp.teams.queries import duty_clinician, team_clinicians
 lead_only = role_required("lead")
 
 
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 def _my_team() -> Team:
-    team = get_session().get(Team, _me().team_id)
+    team = get_session().get(Team, signed_in().team_id)
     if team is None:
         abort(404)
     return team
@@ -129,7 +123,7 @@ def settings() -> Response | str | tuple[str, int]:
         try:
             services.update_settings(
                 session=get_session(),
-                actor=_me(),
+                actor=signed_in(),
                 team=team,
                 invite_expiry_days=form.invite_expiry_days.data or 0,
                 time_zone=form.time_zone.data or "",
@@ -174,7 +168,7 @@ def add_contact() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             contacts.add_contact(
-                session=get_session(), actor=_me(), team=team, details=_details(form)
+                session=get_session(), actor=signed_in(), team=team, details=_details(form)
             )
         except DomainError as error:
             apply_to_form(form, error)
@@ -195,7 +189,7 @@ def edit_contact(contact_id: int) -> Response | tuple[str, int]:
         try:
             contacts.update_contact(
                 session=get_session(),
-                actor=_me(),
+                actor=signed_in(),
                 team=team,
                 contact_id=contact_id,
                 details=_details(form),
@@ -215,7 +209,7 @@ def edit_contact(contact_id: int) -> Response | tuple[str, int]:
 def remove_contact(contact_id: int) -> Response:
     """Remove a crisis contact (with none left, carers are still shown 999)."""
     contacts.remove_contact(
-        session=get_session(), actor=_me(), team=_my_team(), contact_id=contact_id
+        session=get_session(), actor=signed_in(), team=_my_team(), contact_id=contact_id
     )
     flash(_("Crisis contact removed."), "success")
     return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
@@ -232,7 +226,7 @@ def move_contact(contact_id: int) -> Response:
         abort(400)
     contacts.move_contact(
         session=get_session(),
-        actor=_me(),
+        actor=signed_in(),
         team=team,
         contact_id=contact_id,
         step=-1 if form.direction.data == "up" else 1,
@@ -250,7 +244,7 @@ def add_closure() -> Response | tuple[str, int]:
         try:
             services.add_closure(
                 session=get_session(),
-                actor=_me(),
+                actor=signed_in(),
                 team=team,
                 day=form.day.data,
                 reason=form.reason.data or "",
@@ -274,7 +268,7 @@ def remove_closure() -> Response:
         flash(_("Choose a closure day to remove."), "error")
         return redirect(url_for("teams.settings", _anchor="closures"))
     services.remove_closure(
-        session=get_session(), actor=_me(), team=team, closure_id=form.closure_id.data
+        session=get_session(), actor=signed_in(), team=team, closure_id=form.closure_id.data
     )
     flash(_("Closure day removed."), "success")
     return redirect(url_for("teams.settings", _anchor="closures"))

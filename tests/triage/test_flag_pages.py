@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from parentapp.accounts.models import Role, User
+from parentapp.checkins import behind as behind_on_checkins
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.families.roles import CarerRole
@@ -420,7 +421,7 @@ def test_the_carers_furthest_behind_come_first_and_the_rest_are_counted(
         _behind(db, riverside, index, days)  # 3 days: due, not a whole week missed
 
     with app.test_request_context():
-        behind = dashboard.carers_behind(
+        behind = behind_on_checkins.carers_behind(
             db, riverside.duty, team_queue=True, now=utcnow(), covered=[], limit=2
         )
 
@@ -463,6 +464,8 @@ def test_a_carer_whose_interval_is_longer_is_behind_only_when_a_whole_interval_p
     )
 
     with app.test_request_context():
-        behind = dashboard.carers_behind(db, riverside.duty, team_queue=True, now=now, covered=[])
+        behind = behind_on_checkins.carers_behind(
+            db, riverside.duty, team_queue=True, now=now, covered=[]
+        )
 
     assert [row.carer.id for row in behind.rows] == [riverside.carers[1].id]

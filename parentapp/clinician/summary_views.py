@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from parentapp.audit.services import record
 from parentapp.checkins.forms import SinceForm, parse_since
+from parentapp.clinician.blueprint import bp
+from parentapp.clinician.summary import family_summary
 from parentapp.db import get_session, utcnow
 from parentapp.families import queries
-from parentapp.families.blueprint import bp
-from parentapp.families.summary import family_summary
-from parentapp.security import role_required
+from parentapp.security import clinical
 
 
 def _local_midnight(day: date) -> datetime:
@@ -20,7 +20,7 @@ def _local_midnight(day: date) -> datetime:
 
 
 @bp.route("/families/<int:family_id>/summary")
-@role_required("clinician", "lead")
+@clinical
 def summary(family_id: int) -> str | tuple[str, int]:
     """Each carer's check-ins, scores, flags and notes since a date (default: four weeks)."""
     session = get_session()
@@ -41,6 +41,6 @@ def summary(family_id: int) -> str | tuple[str, int]:
     if problem:
         form.since.errors = [problem]
     page = render_template(
-        "families/summary.html", family=family, carers=carers, since=since, today=today, form=form
+        "clinician/summary.html", family=family, carers=carers, since=since, today=today, form=form
     )
     return (page, 400) if problem else page

@@ -5,19 +5,18 @@ from typing import cast
 import segno
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from parentapp.accounts.models import User
+from parentapp.accounts.current import signed_in
 from parentapp.audit.services import record
 from parentapp.checkins.forms import ScheduleForm
+from parentapp.clinician.blueprint import bp
+from parentapp.clinician.checkins_section import checkins_section
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.families import queries, services
-from parentapp.families.blueprint import bp
-from parentapp.families.checkins_section import checkins_section
 from parentapp.families.forms import (
     FamilyForm,
     InfantForm,
@@ -25,16 +24,9 @@ from parentapp.families.forms import (
     ReassignForm,
 )
 from parentapp.forms import choices
-from parentapp.security import role_required
+from parentapp.security import clinical
 from parentapp.teams.queries import team_clinicians
 from parentapp.triage import lifecycle
-
-clinical = role_required("clinician", "lead")
-
-
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _clinician_choices(team_id: int) -> list[SelectChoice]:
@@ -45,7 +37,7 @@ def _clinician_choices(team_id: int) -> list[SelectChoice]:
 @clinical
 def new_family() -> Response | str:
     """Create a family with its first baby."""
-    me = _me()
+    me = signed_in()
     form = FamilyForm()
     form.assigned_clinician_id.choices = _clinician_choices(me.team_id or 0)
     if not form.is_submitted():
@@ -65,8 +57,8 @@ def new_family() -> Response | str:
             apply_to_form(form, error)
         else:
             flash(_("Family created. You can now invite a carer."), "success")
-            return redirect(url_for("families.family", family_id=family.id))
-    return render_template("families/new_family.html", form=form)
+            return redirect(url_for("clinician.family", family_id=family.id))
+    return render_template("clinician/new_family.html", form=form)
 
 
 def _schedule_forms(forms: dict[str, object]) -> dict[int, ScheduleForm]:
@@ -75,8 +67,8 @@ def _schedule_forms(forms: dict[str, object]) -> dict[int, ScheduleForm]:
     return cast(dict[int, ScheduleForm], failed) if isinstance(failed, dict) else {}
 
 
-def _family_page(family_id: int, **forms: object) -> str:
-    me = _me()
+def family_page(family_id: int, **forms: object) -> str:
+    me = signed_in()
     session = get_session()
     family = queries.family_for_clinician(session, me, family_id)
     detail = queries.family_detail(session, family)
@@ -93,7 +85,7 @@ def _family_page(family_id: int, **forms: object) -> str:
     )
     reassign.assigned_clinician_id.choices = _clinician_choices(family.team_id)  # type: ignore[attr-defined]
     return render_template(
-        "families/family.html",
+        "clinician/family.html",
         detail=detail,
         checkins=checkins_section(session, detail, _schedule_forms(forms)),
         infant_form=forms.pop("infant_form", None) or InfantForm(formdata=None),
@@ -107,7 +99,7 @@ def _family_page(family_id: int, **forms: object) -> str:
 @clinical
 def family(family_id: int) -> str:
     """A family's record: babies, carers and invitations (viewing is audited)."""
-    return _family_page(family_id)
+    return family_page(family_id)
 
 
 @bp.route("/families/<int:family_id>/infants", methods=["POST"])
@@ -115,13 +107,13 @@ def family(family_id: int) -> str:
 def add_infant(family_id: int) -> Response | tuple[str, int]:
     """Add a baby to the family."""
     session = get_session()
-    family = queries.family_for_clinician(session, _me(), family_id)
+    family = queries.family_for_clinician(session, signed_in(), family_id)
     form = InfantForm()
     if form.validate_on_submit():
         try:
             services.add_infant(
                 session=session,
-                actor=_me(),
+                actor=signed_in(),
                 family=family,
                 name=form.name.data or "",
                 date_of_birth=form.date_of_birth.data,
@@ -131,8 +123,8 @@ def add_infant(family_id: int) -> Response | tuple[str, int]:
             apply_to_form(form, error)
         else:
             flash(_("Baby added."), "success")
-            return redirect(url_for("families.family", family_id=family_id))
-    return _family_page(family_id, infant_form=form), 400
+            return redirect(url_for("clinician.family", family_id=family_id))
+    return family_page(family_id, infant_form=form), 400
 
 
 @bp.route("/families/<int:family_id>/clinician", methods=["POST"])
@@ -140,14 +132,14 @@ def add_infant(family_id: int) -> Response | tuple[str, int]:
 def reassign(family_id: int) -> Response | tuple[str, int]:
     """Give the family another assigned clinician from the team."""
     session = get_session()
-    family = queries.family_for_clinician(session, _me(), family_id)
+    family = queries.family_for_clinician(session, signed_in(), family_id)
     form = ReassignForm()
     form.assigned_clinician_id.choices = _clinician_choices(family.team_id)
     if form.validate_on_submit():
         try:
             lifecycle.reassign_family(
                 session=session,
-                actor=_me(),
+                actor=signed_in(),
                 family=family,
                 clinician_id=form.assigned_clinician_id.data or 0,
             )
@@ -155,8 +147,8 @@ def reassign(family_id: int) -> Response | tuple[str, int]:
             apply_to_form(form, error)
         else:
             flash(_("Assigned clinician changed."), "success")
-            return redirect(url_for("families.family", family_id=family_id))
-    return _family_page(family_id, reassign_form=form), 400
+            return redirect(url_for("clinician.family", family_id=family_id))
+    return family_page(family_id, reassign_form=form), 400
 
 
 @bp.route("/families/<int:family_id>/invitations", methods=["POST"])
@@ -164,17 +156,20 @@ def reassign(family_id: int) -> Response | tuple[str, int]:
 def invite(family_id: int) -> Response | str | tuple[str, int]:
     """Issue an invitation and show its code, link and QR code once."""
     session = get_session()
-    family = queries.family_for_clinician(session, _me(), family_id)
+    family = queries.family_for_clinician(session, signed_in(), family_id)
     form = InvitationForm()
     if not form.validate_on_submit():
-        return _family_page(family_id, invitation_form=form), 400
+        return family_page(family_id, invitation_form=form), 400
     invitation, code = services.create_invitation(
-        session=session, actor=_me(), family=family, invitee_note=form.invitee_note.data
+        session=session,
+        actor=signed_in(),
+        family=family,
+        invitee_note=form.invitee_note.data,
     )
     link = url_for("families.join_link", code=code, _external=True)
     qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=True, svgclass="qr")
     return render_template(
-        "families/invitation.html",
+        "clinician/invitation.html",
         family=family,
         invitation=invitation,
         code=code,
@@ -188,15 +183,15 @@ def invite(family_id: int) -> Response | str | tuple[str, int]:
 def revoke_invitation(family_id: int, invitation_id: int) -> Response:
     """Cancel a pending invitation."""
     session = get_session()
-    family = queries.family_for_clinician(session, _me(), family_id)
+    family = queries.family_for_clinician(session, signed_in(), family_id)
     try:
         services.revoke_invitation(
-            session=session, actor=_me(), family=family, invitation_id=invitation_id
+            session=session, actor=signed_in(), family=family, invitation_id=invitation_id
         )
     except NotFoundError:
         raise
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for("families.family", family_id=family_id))
+        return redirect(url_for("clinician.family", family_id=family_id))
     flash(_("Invitation cancelled. Its code no longer works."), "success")
-    return redirect(url_for("families.family", family_id=family_id))
+    return redirect(url_for("clinician.family", family_id=family_id))

@@ -1,0 +1,9 @@
+"""The clinician's pages composed from several domains: the flag dashboard and a flag with the
+check-in behind it, a family's record with its check-in schedules, and the family summary.
+
+Each domain keeps its data, rules and services; a page that shows more than one domain's data
+lives here, above them all, so that no domain imports another's views or a higher one."""
+
+from flask import Blueprint
+
+bp = Blueprint("clinician", __name__, template_folder="templates")
