@@ -47,7 +47,7 @@ def _escalate_flags(app: Flask, now: datetime) -> str:
 
 def _check_disengagement(app: Flask, now: datetime) -> str:
     """Raise disengagement flags for carers who have stopped checking in."""
-    from parentapp.triage.jobs import check_disengagement
+    from parentapp.checkins.disengagement import check_disengagement
 
     return check_disengagement(app, now)
 

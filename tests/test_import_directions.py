@@ -41,12 +41,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
-# Imports that still go the wrong way, each to be moved. The test fails on any other, and on
-# any listed here that has gone (so that the list only ever shrinks).
-KNOWN: set[tuple[str, str]] = {
-    ("triage", "checkins"),  # the rules' history, disengagement, flag pages
-}
-
 
 def _domain(path: Path) -> str:
     parts = path.relative_to(PACKAGE).with_suffix("").parts
@@ -84,25 +78,14 @@ def test_every_module_has_a_layer():
 
 
 def test_no_import_goes_up_a_layer():
-    upward = {
-        pair: where
-        for pair, where in _edges().items()
-        if RANK[pair[0]] < RANK[pair[1]] and pair not in KNOWN
-    }
+    upward = {pair: where for pair, where in _edges().items() if RANK[pair[0]] < RANK[pair[1]]}
     assert upward == {}
-
-
-def test_the_list_of_known_upward_imports_only_shrinks():
-    edges = _edges()
-    gone = {pair for pair in KNOWN if pair not in edges or RANK[pair[0]] >= RANK[pair[1]]}
-    assert gone == set(), "remove these from KNOWN: they no longer go up"
 
 
 def test_no_two_domains_import_each_other():
     edges = _edges()
     mutual = {(a, b) for a, b in edges if a < b and (b, a) in edges}
-    # Only pairs whose upward half is still listed as to be moved.
-    assert mutual <= {tuple(sorted(pair)) for pair in KNOWN}
+    assert mutual == set()
 
 
 def test_no_domain_imports_another_domains_views():

@@ -34,6 +34,7 @@ from parentapp.teams.contacts import contacts_for_carers
 from parentapp.teams.forms import WEEKDAY_LABELS
 from parentapp.teams.hours import next_working_moment, of_team
 from parentapp.teams.models import Team
+from parentapp.triage.assess import was_urgent
 from parentapp.triage.evaluate import worrying
 
 
@@ -187,7 +188,7 @@ def done(checkin_id: int) -> str:
     follow_up = offered(session, carer, checkin)
     # The committed times: each raised flag's due-by (none raised: the working hours alone).
     promised = promises(flags_raised_by(session, checkin.id or 0), team)
-    if queries.raised_urgent_flag(session, checkin.id or 0):
+    if was_urgent(session, checkin.id or 0):
         return render_template(
             "checkins/safety.html",
             follow_up=follow_up,

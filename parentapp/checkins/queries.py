@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
+from parentapp.accounts.models import User
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.errors import DomainError, NotFoundError
@@ -22,9 +23,7 @@ from parentapp.instruments.registry import (
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import has_urgent_answer
-from parentapp.triage.models import Flag, FlagEvent
-from parentapp.triage.queries import TRIGGER_EVENTS
-from parentapp.triage.vocab import Severity
+from parentapp.teams.models import Team
 
 
 @dataclass(frozen=True)
@@ -270,20 +269,6 @@ def summary_since(session: Session, carer: Carer, since: datetime) -> Summary:
     )
 
 
-def raised_urgent_flag(session: Session, checkin_id: int) -> bool:
-    """Whether this check-in opened or retriggered an urgent flag."""
-    found = session.exec(
-        select(Flag.id)
-        .join(FlagEvent, col(FlagEvent.flag_id) == Flag.id)
-        .where(
-            FlagEvent.checkin_id == checkin_id,
-            col(FlagEvent.kind).in_(TRIGGER_EVENTS),
-            Flag.severity == Severity.URGENT.value,
-        )
-    ).first()
-    return found is not None
-
-
 def validated_for(definition: Definition, role: CarerRole) -> bool:
     """Whether an instrument is validated for a carer's role (no listed roles: any carer)."""
     return not definition.validated_roles or role in definition.validated_roles
@@ -333,3 +318,22 @@ def family_schedules(
             )
         )
     return result
+
+
+def running_schedules(session: Session) -> list[tuple[Schedule, Carer, Family, Team]]:
+    """Every active schedule of a consented carer whose account is active, with their family
+    and team, grouped by carer (ordered by carer, then instrument)."""
+    rows = session.exec(
+        select(Schedule, Carer, Family, Team)
+        .join(Carer, col(Carer.id) == Schedule.carer_id)
+        .join(User, col(User.id) == Carer.user_id)
+        .join(Family, col(Family.id) == Carer.family_id)
+        .join(Team, col(Team.id) == Family.team_id)
+        .where(
+            col(Schedule.active).is_(True),
+            col(Carer.consented_at).is_not(None),
+            col(User.active).is_(True),
+        )
+        .order_by(col(Carer.id), col(Schedule.instrument_id))
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from parentapp.checkins.followups import schedule_follow_up
+from parentapp.checkins.judging import checkin_context
 from parentapp.checkins.models import CheckIn, Schedule
-from parentapp.checkins.queries import UnknownVersion, answerable, raised_urgent_flag
+from parentapp.checkins.queries import UnknownVersion, answerable
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families.models import Carer, Family, Infant
@@ -25,12 +26,7 @@ from parentapp.instruments.answers import answer_of, enabled_items, validate_ans
 from parentapp.instruments.schema import Definition, ItemType, Tag
 from parentapp.instruments.scoring import score
 from parentapp.text import without_controls
-from parentapp.triage.evaluate import evaluate
-from parentapp.triage.models import Flag
-from parentapp.triage.queries import checkin_context
-from parentapp.triage.rules import RULESET_VERSION
-from parentapp.triage.services import apply_decisions
-from parentapp.triage.vocab import Severity
+from parentapp.triage import assess
 
 # The form field (and API key) that names the baby a check-in is about.
 INFANT_FIELD = "infant_id"
@@ -53,7 +49,7 @@ class IdempotencyMismatch(DomainError):
 @dataclass(frozen=True)
 class SubmitResult:
     checkin: CheckIn
-    flags: list[Flag]
+    flags: assess.Flags
     # False when this was a replay of an earlier submission with the same key and payload.
     created: bool
     # Whether the check-in opened, re-raised or re-opened an urgent flag: the carer is shown
@@ -108,7 +104,7 @@ def _replay(session: Session, checkin: CheckIn, digest: str) -> SubmitResult:
         checkin=checkin,
         flags=[],
         created=False,
-        urgent=raised_urgent_flag(session, checkin.id or 0),
+        urgent=assess.was_urgent(session, checkin.id or 0),
         schedule=_running(schedule),
     )
 
@@ -237,17 +233,15 @@ def submit_checkin(
     stored = _stored_answers(definition, answers)
     scores = score(definition, stored, CarerRole(carer.carer_role))
     note = _note(definition, answers)
-    # Judged before the new check-in is added, so the baseline is the carer's earlier answers.
-    decisions = evaluate(
-        checkin_context(
-            session,
-            carer=carer,
-            definition=definition,
-            answers=stored,
-            scores=scores,
-            note=note,
-            locale=locale,
-        )
+    # Read before the new check-in is added, so the baseline is the carer's earlier answers.
+    context = checkin_context(
+        session,
+        carer=carer,
+        definition=definition,
+        answers=stored,
+        scores=scores,
+        note=note,
+        locale=locale,
     )
     checkin = CheckIn(
         carer_id=carer.id,
@@ -256,7 +250,7 @@ def submit_checkin(
         schedule_id=schedule.id,
         instrument_id=definition.id,
         instrument_version=definition.version,
-        ruleset_version=RULESET_VERSION,
+        ruleset_version=assess.RULESET_VERSION,
         locale=locale,
         translation_validated=translation_validated(definition, locale),
         submitted_at=now,
@@ -270,12 +264,12 @@ def submit_checkin(
     try:
         session.add(checkin)
         session.flush()
-        flags = apply_decisions(
+        assessment = assess.assess_checkin(
             session=session,
+            context=context,
             carer=carer,
             family=family,
             checkin=checkin,
-            decisions=decisions,
             now=now,
         )
         schedule_follow_up(
@@ -292,12 +286,10 @@ def submit_checkin(
     except BaseException:
         session.rollback()
         raise
-    # Every flag returned was opened, re-raised or re-opened by this new check-in (an unchanged
-    # flag is only ever a replay's), so its severity says whether the check-in was urgent.
     return SubmitResult(
         checkin=checkin,
-        flags=flags,
+        flags=assessment.flags,
         created=True,
-        urgent=any(flag.severity == Severity.URGENT.value for flag in flags),
+        urgent=assessment.urgent,
         schedule=_running(schedule),
     )

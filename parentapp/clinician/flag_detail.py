@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
 from parentapp.checkins.charts import Chart, line_chart
+from parentapp.checkins.judging import baseline_scores
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.checkins.queries import InstrumentHistory, by_instrument, scale_maximum
 from parentapp.families.models import Carer, Family
@@ -15,7 +16,6 @@ from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.results import ScaleScore
 from parentapp.instruments.schema import Definition, ItemType
 from parentapp.triage.models import Flag, FlagEvent
-from parentapp.triage.queries import baseline_scores
 from parentapp.triage.rules import rule_by_id
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from parentapp.accounts.models import User
 from parentapp.checkins.due import due_state
 from parentapp.checkins.models import Schedule
-from parentapp.checkins.queries import last_submitted
+from parentapp.checkins.queries import last_submitted, running_schedules
 from parentapp.config import Settings
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
@@ -31,7 +31,6 @@ from parentapp.reminders.models import Reminder
 from parentapp.reminders.push import Message, push_to_user
 from parentapp.reminders.quiet import in_quiet_hours
 from parentapp.teams.models import Team
-from parentapp.triage.queries import active_schedules
 
 log = logging.getLogger(__name__)
 FIRST = "first"
@@ -215,7 +214,7 @@ def send_reminders(app: Flask, now: datetime | None = None) -> str:
     counts = {"push": 0, "email": 0}
     failed = 0
     with session_scope(app) as session:
-        for carer, team, schedules in _by_carer(active_schedules(session)):
+        for carer, team, schedules in _by_carer(running_schedules(session)):
             try:
                 channel = remind_carer(
                     session=session,

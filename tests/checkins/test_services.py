@@ -21,6 +21,7 @@ from parentapp.errors import DomainError, NotFoundError
 from parentapp.families.models import Carer
 from parentapp.instruments.registry import load_registry
 from parentapp.instruments.scoring import score
+from parentapp.triage import assess
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.rules import RULESET_VERSION
 from tests.checkins.conftest import CALM, PHQ9_ITEMS, Home, all_answered
@@ -256,7 +257,8 @@ def test_a_failing_flag_step_stores_no_check_in(
     def broken(**_kw: Any) -> list[Flag]:
         raise RuntimeError("flag store unavailable")
 
-    monkeypatch.setattr(services, "apply_decisions", broken)
+    # The flag step inside the one seam the check-in service calls.
+    monkeypatch.setattr(assess, "apply_decisions", broken)
 
     with pytest.raises(RuntimeError):
         submit(db, home.carer, {**CALM, "self_harm": "3"}, idempotency_key="k")

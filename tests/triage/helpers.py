@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from parentapp.accounts.models import User
+from parentapp.checkins.judging import checkin_context
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
@@ -17,7 +18,6 @@ from parentapp.instruments.schema import Definition
 from parentapp.instruments.scoring import item_value, score
 from parentapp.triage.evaluate import Context, evaluate
 from parentapp.triage.models import Flag
-from parentapp.triage.queries import checkin_context
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
 from tests.factories import pk

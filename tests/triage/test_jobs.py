@@ -8,12 +8,12 @@ from flask.cli import FlaskGroup
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
+from parentapp.checkins.disengagement import check_disengagement
 from parentapp.db import utcnow
 from parentapp.families.models import Carer
 from parentapp.families.roles import CarerRole
 from parentapp.jobs import JOBS, job_name
 from parentapp.triage.evaluate import evaluate
-from parentapp.triage.jobs import check_disengagement
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.services import apply_decisions
 from parentapp.triage.vocab import Category, FlagState, Severity

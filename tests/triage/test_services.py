@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role
+from parentapp.checkins.judging import baseline_scores, has_recent_flag
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.families.roles import CarerRole
@@ -16,7 +17,7 @@ from parentapp.instruments.schema import Definition
 from parentapp.triage import services
 from parentapp.triage.evaluate import FlagDecision, disengagement_decision, evaluate
 from parentapp.triage.models import Flag, FlagEvent
-from parentapp.triage.queries import baseline_scores, has_recent_flag, live_flag
+from parentapp.triage.queries import live_flag
 from parentapp.triage.rules import RULESET_VERSION
 from parentapp.triage.services import apply_decisions
 from parentapp.triage.vocab import Category, FlagState, Severity

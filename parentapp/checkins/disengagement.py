@@ -1,4 +1,5 @@
-"""The disengagement job: a carer who stops checking in is a concern, not "no news"."""
+"""The disengagement job: a carer who stops checking in is a concern, not "no news". Missed
+check-ins are counted here, from their schedules; triage's rule decides and raises the flag."""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -9,18 +10,14 @@ from flask import Flask
 from sqlmodel import Session
 
 from parentapp.checkins.due import due_state
+from parentapp.checkins.judging import has_recent_flag
 from parentapp.checkins.models import Schedule
-from parentapp.checkins.queries import last_submitted
+from parentapp.checkins.queries import last_submitted, running_schedules
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.teams.models import Team
 from parentapp.triage.evaluate import disengagement_decision, disengagement_held, missed_threshold
-from parentapp.triage.queries import (
-    active_schedules,
-    has_recent_flag,
-    last_closed_flag,
-    live_flag,
-)
+from parentapp.triage.queries import last_closed_flag, live_flag
 from parentapp.triage.services import Outcome, apply_decision
 from parentapp.triage.vocab import Category
 
@@ -106,7 +103,7 @@ def check_disengagement(app: Flask, now: datetime | None = None) -> str:
     now = now or utcnow()
     opened = updated = failed = 0
     with session_scope(app) as session:
-        for carer, family, team, schedules in _by_carer(active_schedules(session)):
+        for carer, family, team, schedules in _by_carer(running_schedules(session)):
             try:
                 outcome = disengagement_for_carer(
                     session=session,
