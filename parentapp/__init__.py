@@ -67,51 +67,40 @@ def _init_joining(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # One line per domain: a domain whose routes span several view modules attaches them in
+    # its blueprint's with_views(); a one-module domain's views module is its blueprint.
     from parentapp import ops
-    from parentapp.accounts import preferences_views  # noqa: F401 - attach routes to the blueprint
-    from parentapp.accounts.views import bp as accounts_bp
-    from parentapp.admin.audit_views import bp as audit_bp
-    from parentapp.admin.views import bp as admin_bp
-    from parentapp.api import views as api_views  # noqa: F401 - attach routes to the blueprint
-    from parentapp.api.blueprint import bp as api_bp
-    from parentapp.checkins import carer_views as checkin_views  # noqa: F401 - attach routes
-    from parentapp.checkins import history_views, home_views  # noqa: F401 - attach routes
-    from parentapp.checkins.blueprint import bp as checkins_bp
-    from parentapp.clinician import (  # noqa: F401 - attach routes
-        family_views,
-        flag_views,
-        schedule_views,
-        summary_views,
-    )
-    from parentapp.clinician.blueprint import bp as clinician_bp
-    from parentapp.families import carer_views  # noqa: F401 - attach routes
-    from parentapp.families.blueprint import bp as families_bp
-    from parentapp.leave.views import bp as leave_bp
-    from parentapp.notifications.views import bp as notifications_bp
+    from parentapp.accounts import blueprint as accounts
+    from parentapp.admin import audit_views
+    from parentapp.admin import views as admin_views
+    from parentapp.api import blueprint as api
+    from parentapp.checkins import blueprint as checkins
+    from parentapp.clinician import blueprint as clinician
+    from parentapp.families import blueprint as families
+    from parentapp.leave import views as leave_views
+    from parentapp.notifications import views as notification_views
     from parentapp.pwa import shell as pwa_shell
-    from parentapp.pwa.views import bp as pwa_bp
-    from parentapp.reminders.views import bp as reminders_bp
-    from parentapp.reminders.views import subscriptions_bp as reminder_subscriptions_bp
-    from parentapp.teams import settings_views  # noqa: F401 - attach routes to the blueprint
-    from parentapp.teams.blueprint import bp as teams_bp
-    from parentapp.triage.views import bp as triage_bp
+    from parentapp.pwa import views as pwa_views
+    from parentapp.reminders import views as reminder_views
+    from parentapp.teams import blueprint as teams
+    from parentapp.triage import views as triage_views
 
     for blueprint in (
         ops.bp,
-        accounts_bp,
-        families_bp,
-        teams_bp,
-        admin_bp,
-        api_bp,
-        checkins_bp,
-        triage_bp,
-        clinician_bp,
-        audit_bp,
-        leave_bp,
+        accounts.with_views(),
+        families.with_views(),
+        teams.with_views(),
+        admin_views.bp,
+        api.with_views(),
+        checkins.with_views(),
+        triage_views.bp,
+        clinician.with_views(),
+        audit_views.bp,
+        leave_views.bp,
+        notification_views.bp,
+        reminder_views.bp,
+        reminder_views.subscriptions_bp,
+        pwa_views.bp,
     ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(reminders_bp)
-    app.register_blueprint(reminder_subscriptions_bp)
-    app.register_blueprint(pwa_bp)
     pwa_shell.init_app(app)

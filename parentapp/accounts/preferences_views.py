@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from parentapp.accounts import preferences
+from parentapp.accounts.blueprint import bp
 from parentapp.accounts.forms import AccountForm, LanguageForm
-from parentapp.accounts.views import bp
 from parentapp.db import get_session
 from parentapp.errors import DomainError, apply_to_form
 

@@ -1,17 +1,16 @@
 """Login, logout and the landing page that sends each role to its home."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from parentapp.accounts import services
+from parentapp.accounts.blueprint import bp
 from parentapp.accounts.forms import LoginForm
 from parentapp.db import get_session
 from parentapp.errors import apply_to_form
 from parentapp.extensions import limiter, submitted_email
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
 
 HOME_BY_ROLE = {
     "carer": "checkins.home",

@@ -25,3 +25,15 @@ def format_when(value: datetime | None) -> str:
     if value is None:
         return ""
     return str(_("%(day)s at %(time)s", day=day_of(value), time=format_time(value, "short")))
+
+
+def with_views() -> Blueprint:
+    """The blueprint with its routes attached. Its view modules import ``bp`` from here, so
+    they are imported when the app is built, not when this module is."""
+    from parentapp.checkins import (  # noqa: F401 - attach routes
+        carer_views,
+        history_views,
+        home_views,
+    )
+
+    return bp

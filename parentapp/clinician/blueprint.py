@@ -7,3 +7,16 @@ lives here, above them all, so that no domain imports another's views or a highe
 from flask import Blueprint
 
 bp = Blueprint("clinician", __name__, template_folder="templates")
+
+
+def with_views() -> Blueprint:
+    """The blueprint with its routes attached. Its view modules import ``bp`` from here, so
+    they are imported when the app is built, not when this module is."""
+    from parentapp.clinician import (  # noqa: F401 - attach routes
+        family_views,
+        flag_views,
+        schedule_views,
+        summary_views,
+    )
+
+    return bp

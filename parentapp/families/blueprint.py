@@ -29,3 +29,11 @@ INVITATION_STATUS_LABELS = {
 @bp.app_template_global()
 def invitation_status_label(status: str) -> str:
     return str(INVITATION_STATUS_LABELS[status])
+
+
+def with_views() -> Blueprint:
+    """The blueprint with its routes attached. Its view modules import ``bp`` from here, so
+    they are imported when the app is built, not when this module is."""
+    from parentapp.families import carer_views  # noqa: F401 - attach routes
+
+    return bp
