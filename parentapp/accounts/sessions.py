@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import LoginSession, User
@@ -47,6 +48,11 @@ def start_session(db: Session, user: User) -> LoginSession:
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = token
+    # The new session's CSRF token is minted now, not by the first page that renders a form:
+    # otherwise two requests in flight right after login (the home page and the service
+    # worker fetching the offline page) each mint one, and whichever cookie lands last makes
+    # the other page's forms fail as expired.
+    generate_csrf()
     login_user(user)
     return row
 

@@ -71,6 +71,21 @@ def test_login_through_the_form_opens_a_session(client: FlaskClient, make: Facto
     assert clinician.last_login_at is not None
 
 
+def test_login_mints_the_new_sessions_csrf_token(client: FlaskClient, make: Factory):
+    # Requests in flight right after login (the next page, the service worker's offline page)
+    # must all see one token; if each minted its own, the last cookie to land would make the
+    # other page's forms fail as expired.
+    carer = _carer_with_home(make)
+    client.get("/login")
+    with client.session_transaction() as before:
+        old = before["csrf_token"]
+
+    assert _post_login(client, carer.email, PASSWORD).status_code == 302
+
+    with client.session_transaction() as after:
+        assert after.get("csrf_token") not in (None, old)
+
+
 def _normalise_login_page(html: str, email: str) -> str:
     """Blank what may differ between two failed logins without telling anything: the address
     typed, and the CSRF token (signed with a timestamp, so it changes when a second ticks over
