@@ -57,6 +57,21 @@ def record_now(
         session.commit()
 
 
+def record_view(
+    *, session: Session, action: str, actor_id: int | None, target_type: str, target_id: int | None
+) -> None:
+    """Record that a person opened a record: who, which record and when, never its contents.
+    Committed before the page is rendered, so every page shown is on the log."""
+    record(
+        session=session,
+        action=action,
+        actor_id=actor_id,
+        target_type=target_type,
+        target_id=target_id,
+    )
+    session.commit()
+
+
 def record_denied(
     *, reason: str, target_type: str | None = None, target_id: int | None = None
 ) -> None:

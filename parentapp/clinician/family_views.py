@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from parentapp.accounts.current import signed_in
-from parentapp.audit.services import record
+from parentapp.audit.services import record_view
 from parentapp.checkins.forms import ScheduleForm
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.checkins_section import checkins_section
@@ -72,14 +72,13 @@ def family_page(family_id: int, **forms: object) -> str:
     session = get_session()
     family = queries.family_for_clinician(session, me, family_id)
     detail = queries.family_detail(session, family)
-    record(
+    record_view(
         session=session,
         action="family.viewed",
         actor_id=me.id,
         target_type="family",
         target_id=family.id,
     )
-    session.commit()
     reassign = forms.pop("reassign_form", None) or ReassignForm(
         assigned_clinician_id=family.assigned_clinician_id
     )

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from parentapp.accounts.current import signed_in
-from parentapp.audit.services import record
+from parentapp.audit.services import record_view
 from parentapp.checkins.behind import carers_behind
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.flag_detail import flag_detail
@@ -86,10 +86,9 @@ def _flag_page(
     flag = lifecycle.flag_for_clinician(session, me, flag_id)
     detail = flag_detail(session, flag)
     # Which flag was opened, by whom: never its contents.
-    record(
+    record_view(
         session=session, action="flag.viewed", actor_id=me.id, target_type="flag", target_id=flag.id
     )
-    session.commit()
     return render_template(
         "clinician/flag.html",
         detail=detail,

@@ -6,7 +6,7 @@ from flask import render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user
 
-from parentapp.audit.services import record
+from parentapp.audit.services import record_view
 from parentapp.checkins.forms import SinceForm, parse_since
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.summary import family_summary
@@ -28,14 +28,13 @@ def summary(family_id: int) -> str | tuple[str, int]:
     today = utcnow().astimezone(get_timezone()).date()
     since, problem = parse_since(request.args.get("since"), today)
     carers = family_summary(session, family, _local_midnight(since))
-    record(
+    record_view(
         session=session,
         action="family.summary_viewed",
         actor_id=current_user.id,
         target_type="family",
         target_id=family.id,
     )
-    session.commit()
     form = SinceForm(formdata=None, data={"since": since})
     form.since.render_kw = {"max": today.isoformat()}
     if problem:
