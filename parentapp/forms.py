@@ -1,14 +1,19 @@
 """Helpers shared by every domain's forms."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec
 
 import flask_babel
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from parentapp.db import get_session
+from parentapp.errors import DomainError, NotFoundError, PermissionDeniedError, apply_to_form
 from parentapp.text import clean_field
+
+P = ParamSpec("P")
 
 
 class CatalogTranslations:
@@ -56,3 +61,24 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def saved(
+    form: Any, done: str, change: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+) -> bool:
+    """Make the change a validated ``form`` asks for (one service call, ``change(*args,
+    **kwargs)``) and say whether it was made. Made: ``done`` is flashed for the next page.
+    Refused by a rule: the request's session is rolled back (nothing half-written shows on the
+    page drawn again) and the reason is shown beside the field it concerns. A record that is
+    not there or not the user's to change is not the form's mistake: it reaches its error page
+    (404 or 403)."""
+    try:
+        change(*args, **kwargs)
+    except (NotFoundError, PermissionDeniedError):
+        raise
+    except DomainError as error:
+        get_session().rollback()
+        apply_to_form(form, error)
+        return False
+    flash(done, "success")
+    return True

@@ -11,8 +11,8 @@ from parentapp.accounts import services as accounts
 from parentapp.accounts.models import Role, User
 from parentapp.admin.staff import set_staff_active
 from parentapp.db import get_session
-from parentapp.errors import DomainError, apply_to_form
-from parentapp.forms import choices
+from parentapp.errors import DomainError
+from parentapp.forms import choices, saved
 from parentapp.security import role_required
 from parentapp.teams import services
 from parentapp.teams.forms import STAFF_ROLE_LABELS, ActiveForm, StaffForm, TeamForm
@@ -58,19 +58,16 @@ def admin_home() -> str:
 def create_team() -> Response | tuple[str, int]:
     """Create a team."""
     form = TeamForm()
-    if form.validate_on_submit():
-        try:
-            services.create_team(
-                session=get_session(),
-                name=form.name.data or "",
-                time_zone=form.time_zone.data or "",
-                actor=current_user,
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Team created."), "success")
-            return redirect(url_for("admin.admin_home"))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Team created."),
+        services.create_team,
+        session=get_session(),
+        name=form.name.data or "",
+        time_zone=form.time_zone.data or "",
+        actor=current_user,
+    ):
+        return redirect(url_for("admin.admin_home"))
     return _admin_page(team_form=form), 400
 
 
@@ -80,22 +77,18 @@ def create_staff() -> Response | tuple[str, int]:
     """Create a clinician, team lead or administrator account."""
     form = StaffForm()
     form.team_id.choices = choices((t.id, t.name) for t in all_teams(get_session()))
-    if form.validate_on_submit():
-        role = Role(form.role.data)
-        try:
-            accounts.create_user(
-                session=get_session(),
-                email=form.email.data or "",
-                display_name=form.display_name.data or "",
-                password=form.password.data or "",
-                role=role,
-                team_id=form.team_id.data,
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Account created."), "success")
-            return redirect(url_for("admin.admin_home"))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Account created."),
+        accounts.create_user,
+        session=get_session(),
+        email=form.email.data or "",
+        display_name=form.display_name.data or "",
+        password=form.password.data or "",
+        role=Role(form.role.data),
+        team_id=form.team_id.data,
+    ):
+        return redirect(url_for("admin.admin_home"))
     return _admin_page(staff_form=form), 400
 
 

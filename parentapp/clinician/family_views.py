@@ -23,7 +23,7 @@ from parentapp.families.forms import (
     InvitationForm,
     ReassignForm,
 )
-from parentapp.forms import choices
+from parentapp.forms import choices, saved
 from parentapp.security import clinical
 from parentapp.teams.queries import team_clinicians
 from parentapp.triage import lifecycle
@@ -108,21 +108,18 @@ def add_infant(family_id: int) -> Response | tuple[str, int]:
     session = get_session()
     family = queries.family_for_clinician(session, signed_in(), family_id)
     form = InfantForm()
-    if form.validate_on_submit():
-        try:
-            services.add_infant(
-                session=session,
-                actor=signed_in(),
-                family=family,
-                name=form.name.data or "",
-                date_of_birth=form.date_of_birth.data,
-                due_date=form.due_date.data,
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Baby added."), "success")
-            return redirect(url_for("clinician.family", family_id=family_id))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Baby added."),
+        services.add_infant,
+        session=session,
+        actor=signed_in(),
+        family=family,
+        name=form.name.data or "",
+        date_of_birth=form.date_of_birth.data,
+        due_date=form.due_date.data,
+    ):
+        return redirect(url_for("clinician.family", family_id=family_id))
     return family_page(family_id, infant_form=form), 400
 
 
@@ -134,19 +131,16 @@ def reassign(family_id: int) -> Response | tuple[str, int]:
     family = queries.family_for_clinician(session, signed_in(), family_id)
     form = ReassignForm()
     form.assigned_clinician_id.choices = _clinician_choices(family.team_id)
-    if form.validate_on_submit():
-        try:
-            lifecycle.reassign_family(
-                session=session,
-                actor=signed_in(),
-                family=family,
-                clinician_id=form.assigned_clinician_id.data or 0,
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Assigned clinician changed."), "success")
-            return redirect(url_for("clinician.family", family_id=family_id))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Assigned clinician changed."),
+        lifecycle.reassign_family,
+        session=session,
+        actor=signed_in(),
+        family=family,
+        clinician_id=form.assigned_clinician_id.data or 0,
+    ):
+        return redirect(url_for("clinician.family", family_id=family_id))
     return family_page(family_id, reassign_form=form), 400
 
 

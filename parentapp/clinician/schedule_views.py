@@ -10,8 +10,9 @@ from parentapp.clinician.blueprint import bp
 from parentapp.clinician.checkins_section import carer_schedule_form
 from parentapp.clinician.family_views import family_page
 from parentapp.db import get_session
-from parentapp.errors import DomainError, NotFoundError, apply_to_form
+from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import queries
+from parentapp.forms import saved
 from parentapp.security import clinical
 
 
@@ -27,24 +28,19 @@ def add_schedule(family_id: int, carer_id: int) -> Response | tuple[str, int]:
     family = queries.family_for_clinician(session, signed_in(), family_id)
     carer = schedules.carer_of_family(session, family, carer_id)
     form, _needs_override = carer_schedule_form(session, carer)
-    if form.validate_on_submit():
-        try:
-            schedules.add_schedule(
-                session=session,
-                actor=signed_in(),
-                family=family,
-                carer_id=carer_id,
-                instrument_id=form.instrument_id.data or "",
-                interval_days=form.interval_days.data or 0,
-                role_override=bool(form.role_override.data),
-            )
-        except NotFoundError:
-            raise
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Check-in schedule saved."), "success")
-            return _back(family_id, carer_id)
+    if form.validate_on_submit() and saved(
+        form,
+        _("Check-in schedule saved."),
+        schedules.add_schedule,
+        session=session,
+        actor=signed_in(),
+        family=family,
+        carer_id=carer_id,
+        instrument_id=form.instrument_id.data or "",
+        interval_days=form.interval_days.data or 0,
+        role_override=bool(form.role_override.data),
+    ):
+        return _back(family_id, carer_id)
     return family_page(family_id, schedule_forms={carer_id: form}), 400
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from flask import (
     Blueprint,
     current_app,
-    flash,
     g,
     jsonify,
     redirect,
@@ -23,10 +22,11 @@ from parentapp import json_errors
 from parentapp.accounts.models import User
 from parentapp.config import Settings
 from parentapp.db import get_session
-from parentapp.errors import DomainError, apply_to_form
+from parentapp.errors import DomainError
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
 from parentapp.families.queries import team_of
+from parentapp.forms import saved
 from parentapp.reminders import services
 from parentapp.reminders.forms import NO_QUIET, QUIET, ReminderSettingsForm
 
@@ -65,20 +65,17 @@ def settings() -> Response | str:
                 *form.quiet_end.errors,
                 _("Choose both a start and an end for quiet hours."),
             ]
-        else:
-            try:
-                services.save_settings(
-                    session=get_session(),
-                    carer=carer,
-                    enabled=bool(form.enabled.data),
-                    quiet_start=form.quiet_start.data if quiet else None,
-                    quiet_end=form.quiet_end.data if quiet else None,
-                )
-            except DomainError as error:
-                apply_to_form(form, error)
-            else:
-                flash(_("Your reminder settings are saved."), "success")
-                return redirect(url_for("reminders.settings"))
+        elif saved(
+            form,
+            _("Your reminder settings are saved."),
+            services.save_settings,
+            session=get_session(),
+            carer=carer,
+            enabled=bool(form.enabled.data),
+            quiet_start=form.quiet_start.data if quiet else None,
+            quiet_end=form.quiet_end.data if quiet else None,
+        ):
+            return redirect(url_for("reminders.settings"))
     app_settings: Settings = current_app.config["PARENTAPP_SETTINGS"]
     team = team_of(get_session(), carer)
     return render_template(

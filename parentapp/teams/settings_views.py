@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from parentapp.accounts.current import signed_in
 from parentapp.db import get_session
-from parentapp.errors import DomainError, NotFoundError, apply_to_form
+from parentapp.forms import saved
 from parentapp.security import role_required
 from parentapp.teams import contacts, services
 from parentapp.teams.blueprint import bp
@@ -119,34 +119,30 @@ def settings() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return _page(team)
     form = _with_duty_choices(TeamSettingsForm(), team)
-    if form.validate():
-        try:
-            services.update_settings(
-                session=get_session(),
-                actor=signed_in(),
-                team=team,
-                invite_expiry_days=form.invite_expiry_days.data or 0,
-                time_zone=form.time_zone.data or "",
-                working_days=form.working_days.data or [],
-                working_start=form.working_start.data,
-                working_end=form.working_end.data,
-                missed_checkins_threshold=form.missed_checkins_threshold.data or 0,
-                urgent_response_hours=form.urgent_response_hours.data or 0,
-                concern_response_days=form.concern_response_days.data or 0,
-                note_response_days=form.note_response_days.data,
-                contact_response_hours=form.contact_response_hours.data,
-                nation=form.nation.data or None,
-                duty_clinician_id=form.duty_clinician_id.data or None,
-                quick_exit_url=form.quick_exit_url.data or "",
-                discreet_name=form.discreet_name.data,
-                discreet_icon=bool(form.discreet_icon.data),
-            )
-        except DomainError as error:
-            get_session().rollback()
-            apply_to_form(form, error)
-        else:
-            flash(_("Team settings saved."), "success")
-            return redirect(url_for("teams.settings"))
+    if form.validate() and saved(
+        form,
+        _("Team settings saved."),
+        services.update_settings,
+        session=get_session(),
+        actor=signed_in(),
+        team=team,
+        invite_expiry_days=form.invite_expiry_days.data or 0,
+        time_zone=form.time_zone.data or "",
+        working_days=form.working_days.data or [],
+        working_start=form.working_start.data,
+        working_end=form.working_end.data,
+        missed_checkins_threshold=form.missed_checkins_threshold.data or 0,
+        urgent_response_hours=form.urgent_response_hours.data or 0,
+        concern_response_days=form.concern_response_days.data or 0,
+        note_response_days=form.note_response_days.data,
+        contact_response_hours=form.contact_response_hours.data,
+        nation=form.nation.data or None,
+        duty_clinician_id=form.duty_clinician_id.data or None,
+        quick_exit_url=form.quick_exit_url.data or "",
+        discreet_name=form.discreet_name.data,
+        discreet_icon=bool(form.discreet_icon.data),
+    ):
+        return redirect(url_for("teams.settings"))
     return _page(team, form=form), 400
 
 
@@ -165,16 +161,16 @@ def add_contact() -> Response | tuple[str, int]:
     """Add a crisis contact at the end of the list."""
     team = _my_team()
     form = CrisisContactForm()
-    if form.validate_on_submit():
-        try:
-            contacts.add_contact(
-                session=get_session(), actor=signed_in(), team=team, details=_details(form)
-            )
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Crisis contact added."), "success")
-            return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Crisis contact added."),
+        contacts.add_contact,
+        session=get_session(),
+        actor=signed_in(),
+        team=team,
+        details=_details(form),
+    ):
+        return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
     return _page(team, add_form=form), 400
 
 
@@ -185,22 +181,17 @@ def edit_contact(contact_id: int) -> Response | tuple[str, int]:
     team = _my_team()
     contacts.get_contact(get_session(), team, contact_id)
     form = _edit_form(contact_id)
-    if form.validate_on_submit():
-        try:
-            contacts.update_contact(
-                session=get_session(),
-                actor=signed_in(),
-                team=team,
-                contact_id=contact_id,
-                details=_details(form),
-            )
-        except NotFoundError:
-            raise
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
-            flash(_("Crisis contact saved."), "success")
-            return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
+    if form.validate_on_submit() and saved(
+        form,
+        _("Crisis contact saved."),
+        contacts.update_contact,
+        session=get_session(),
+        actor=signed_in(),
+        team=team,
+        contact_id=contact_id,
+        details=_details(form),
+    ):
+        return redirect(url_for("teams.settings", _anchor="crisis-contacts"))
     return _page(team, failed=form, failed_id=contact_id), 400
 
 
@@ -240,21 +231,21 @@ def add_closure() -> Response | tuple[str, int]:
     """Close the team on a day (not working time, like a public holiday)."""
     team = _my_team()
     form = ClosureForm()
-    if form.validate_on_submit() and form.day.data is not None:
-        try:
-            services.add_closure(
-                session=get_session(),
-                actor=signed_in(),
-                team=team,
-                day=form.day.data,
-                reason=form.reason.data or "",
-            )
-        except DomainError as error:
-            get_session().rollback()
-            apply_to_form(form, error)
-        else:
-            flash(_("Closure day added."), "success")
-            return redirect(url_for("teams.settings", _anchor="closures"))
+    if (
+        form.validate_on_submit()
+        and form.day.data is not None
+        and saved(
+            form,
+            _("Closure day added."),
+            services.add_closure,
+            session=get_session(),
+            actor=signed_in(),
+            team=team,
+            day=form.day.data,
+            reason=form.reason.data or "",
+        )
+    ):
+        return redirect(url_for("teams.settings", _anchor="closures"))
     return _page(team, closure_form=form), 400
 
 
