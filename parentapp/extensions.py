@@ -6,7 +6,7 @@ from flask import Response, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 babel = Babel()
@@ -18,6 +18,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def submitted_email() -> str:
     """Rate-limit key for one account, so a spread-out attack on one email is still slowed."""
     return (request.form.get("email") or "").strip().lower() or get_remote_address()
+
+
+def user_key() -> str:
+    """Rate-limit key: the user, so carers behind one address (a clinic's wifi) count apart."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
 
 
 def add_retry_after(response: Response) -> Response:

@@ -115,6 +115,8 @@ MATRIX: dict[str, Entry] = {
     "checkins.done": Entry(GET, OWN, lambda w: {"checkin_id": w.checkin.id}),
     "checkins.history": Entry(GET, CARER),
     "checkins.summary": Entry(GET, CARER),
+    "exports.my_data": Entry(GET, CARER),
+    "exports.download": Entry(POST, CARER),
     "clinician.add_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),

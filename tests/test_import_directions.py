@@ -35,8 +35,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checkins",),  # schedules, submission (judged by triage), history
     ("reminders",),  # nudges to carers about due check-ins
     # The JSON API, the installable app shell, the admin pages, and the clinician's pages that
-    # show several domains at once (a flag with its check-in, a family with its schedules).
-    ("api", "pwa", "admin", "clinician"),
+    # show several domains at once (a flag with its check-in, a family with its schedules), and
+    # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports).
+    ("api", "pwa", "admin", "clinician", "exports"),
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -10,7 +10,6 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from parentapp.db import get_session
@@ -61,13 +60,6 @@ def carer_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
-
-
-def user_key() -> str:
-    """Rate-limit key: the user, so carers behind one address (a clinic's wifi) count apart."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return get_remote_address()
 
 
 def checkin_limit() -> str:

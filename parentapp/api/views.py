@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from parentapp.api import payloads, serialize
-from parentapp.api.auth import carer_required, checkin_limit, login_required, user_key
+from parentapp.api.auth import carer_required, checkin_limit, login_required
 from parentapp.api.blueprint import bp
 from parentapp.api.openapi import document
 from parentapp.audit.services import record_denied
@@ -21,7 +21,7 @@ from parentapp.checkins.queries import (
 )
 from parentapp.db import get_session, utcnow
 from parentapp.errors import NotFoundError
-from parentapp.extensions import limiter
+from parentapp.extensions import limiter, user_key
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of, team_of
 from parentapp.json_errors import ApiError

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import User
@@ -14,16 +13,10 @@ from parentapp.checkins.queries import InstrumentHistory, by_instrument, scale_m
 from parentapp.families.models import Carer, Family
 from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.results import ScaleScore
-from parentapp.instruments.schema import Definition, ItemType
+from parentapp.instruments.schema import Definition
+from parentapp.instruments.wording import AnswerLine, answer_lines
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.rules import rule_by_id
-
-
-@dataclass(frozen=True)
-class AnswerLine:
-    item_text: str  # untranslated definition text: translated where shown, like the item
-    answer_text: str
-    translate_answer: bool  # False for "Yes"/"No", already in the reader's language
 
 
 @dataclass(frozen=True)
@@ -68,27 +61,6 @@ def _definition(session: Session, checkin: CheckIn) -> Definition | None:
         return registry.get(checkin.instrument_id, checkin.instrument_version)
     except UnknownInstrumentError:
         return None
-
-
-def _answers(definition: Definition | None, evidence: dict[str, Any]) -> list[AnswerLine]:
-    answers = evidence.get("answers")
-    if definition is None or not isinstance(answers, dict):
-        return []
-    lines = []
-    for link_id, code in answers.items():
-        try:
-            item = definition.item(link_id)
-        except KeyError:
-            lines.append(AnswerLine(link_id, str(code), False))
-            continue
-        if item.type == ItemType.BOOLEAN:
-            lines.append(AnswerLine(item.text, _("Yes") if code == "true" else _("No"), False))
-            continue
-        option = next((o for o in definition.options(item) if o.code == code), None)
-        lines.append(
-            AnswerLine(item.text, option.text if option else str(code), option is not None)
-        )
-    return lines
 
 
 def _change(value: int | None, reference: int | None) -> int | None:
@@ -186,7 +158,7 @@ def flag_detail(session: Session, flag: Flag) -> FlagDetail:
             )
         ).first()
         detail.update(
-            answers=_answers(definition, flag.evidence or {}),
+            answers=answer_lines(definition, (flag.evidence or {}).get("answers")),
             scores=_scores(
                 definition,
                 checkin,
