@@ -276,7 +276,10 @@ def compile_translations() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from parentapp.exports.cli import export_group
+
     for cmd in (
+        export_group,
         db_group,
         create_team_command,
         create_user_command,
