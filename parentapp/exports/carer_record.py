@@ -19,14 +19,13 @@ from sqlmodel import Session, and_, col, or_, select
 from parentapp.accounts.models import User
 from parentapp.audit.models import AuditEvent
 from parentapp.checkins.queries import history
-from parentapp.families.forms import CARER_ROLE_LABELS
+from parentapp.families.blueprint import carer_role_label
 from parentapp.families.models import Carer, Family, Infant
 from parentapp.families.queries import infants_of
-from parentapp.families.roles import CarerRole
 from parentapp.i18n import N_
 from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.wording import answer_lines
-from parentapp.reminders.models import PushSubscription
+from parentapp.reminders.services import subscription_count
 from parentapp.teams.forms import STAFF_ROLE_LABELS
 from parentapp.triage import labels
 from parentapp.triage.models import Flag, FlagEvent
@@ -208,16 +207,10 @@ def _views(session: Session, carer: Carer, flag_ids: list[int]) -> list[ViewReco
     ]
 
 
-def _role(carer: Carer) -> str:
-    label = str(CARER_ROLE_LABELS[CarerRole(carer.carer_role)])
-    return f"{label}: {carer.carer_role_other}" if carer.carer_role_other else label
-
-
 def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> CarerRecord:
     """Everything held about ``carer`` (whose account is ``user``), as of ``now``."""
     family = session.get_one(Family, carer.family_id)
     babies: list[Infant] = infants_of(session, carer.family_id)
-    devices = session.exec(select(PushSubscription).where(PushSubscription.user_id == user.id))
     flags = _flags(session, carer)
     quiet = (
         (carer.quiet_start, carer.quiet_end)
@@ -229,7 +222,7 @@ def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> C
         name=user.display_name,
         email=user.email,
         language=user.locale,
-        role=_role(carer),
+        role=carer_role_label(carer),
         family=family.label,
         joined_at=carer.joined_at,
         consented_at=carer.consented_at,
@@ -237,7 +230,7 @@ def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> C
         babies=[(b.name, b.date_of_birth, b.due_date) for b in babies],
         reminders_enabled=carer.reminders_enabled,
         quiet_hours=quiet,
-        devices_with_notifications=len(devices.all()),
+        devices_with_notifications=subscription_count(session, user),
         checkins=_checkins(session, carer),
         flags=flags,
         views=_views(session, carer, [f.id for f in flags]),

@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from parentapp.checkins.models import CheckIn
-from parentapp.families.models import Carer, Family, Infant
-from parentapp.instruments.fhir import DEFAULT_BASE_URL, to_questionnaire
+from parentapp.families.models import Carer, Infant
+from parentapp.instruments.fhir import DEFAULT_BASE_URL, answer_system, to_questionnaire
 from parentapp.instruments.schema import Definition, ItemType
 from parentapp.triage.models import Flag
 from parentapp.triage.vocab import FlagState
@@ -66,7 +66,6 @@ class Person:
 class TeamRecords:
     """What one team's export holds, read by ``exports.fhir_rows``."""
 
-    families: list[Family]
     infants: list[Infant]
     carers: list[Person]
     checkins: list[CheckIn]
@@ -144,7 +143,7 @@ def _answer(
         return {"valueString": str(code)}
     return {
         "valueCoding": {
-            "system": f"{base_url}/CodeSystem/{definition.id}-{definition.version}-{item.answer_set}",
+            "system": answer_system(base_url, definition, item.answer_set or ""),
             "code": option.code,
             "display": option.text,
         }

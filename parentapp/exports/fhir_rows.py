@@ -15,8 +15,7 @@ from parentapp.triage.models import Flag
 
 def team_records(session: Session, team: Team, since: datetime | None = None) -> TeamRecords:
     """The team's records; check-ins and flags from ``since`` on (all when None)."""
-    families = list(session.exec(select(Family).where(Family.team_id == team.id)).all())
-    family_ids = [f.id for f in families]
+    family_ids = list(session.exec(select(Family.id).where(Family.team_id == team.id)).all())
     infants = list(session.exec(select(Infant).where(col(Infant.family_id).in_(family_ids))).all())
     carers = [
         Person(carer, user.display_name, user.email)
@@ -33,7 +32,6 @@ def team_records(session: Session, team: Team, since: datetime | None = None) ->
         checkins = checkins.where(col(CheckIn.submitted_at) >= since)
         flags = flags.where(col(Flag.opened_at) >= since)
     return TeamRecords(
-        families=families,
         infants=infants,
         carers=carers,
         checkins=list(session.exec(checkins.order_by(col(CheckIn.id))).all()),

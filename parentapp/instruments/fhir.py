@@ -36,14 +36,15 @@ def _copyright(defn: Definition) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _system(base_url: str, defn: Definition, answer_set: str) -> str:
+def answer_system(base_url: str, defn: Definition, answer_set: str) -> str:
+    """The code system of one answer set of one definition version."""
     return f"{base_url}/CodeSystem/{defn.id}-{defn.version}-{answer_set}"
 
 
 def _coding(base_url: str, defn: Definition, item: Item, code: str) -> dict[str, Any]:
     option = next(o for o in defn.options(item) if o.code == code)
     return {
-        "system": _system(base_url, defn, item.answer_set or ""),
+        "system": answer_system(base_url, defn, item.answer_set or ""),
         "code": option.code,
         "display": option.text,
     }
