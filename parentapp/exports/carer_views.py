@@ -1,10 +1,9 @@
 """A carer's own data: a page that lists everything held about them, and its download."""
 
 from flask import Response, g, render_template
-from flask_login import current_user
 
 from parentapp.accounts.current import signed_in
-from parentapp.audit.services import record
+from parentapp.audit.services import record_view
 from parentapp.db import get_session, utcnow
 from parentapp.exports.blueprint import bp
 from parentapp.exports.carer_files import as_zip
@@ -35,15 +34,15 @@ def download() -> Response | tuple[str, int]:
         return my_data(), 400
     session = get_session()
     now = utcnow()
-    body = as_zip(carer_record(session, signed_in(), carer, now))
-    record(
+    me = signed_in()
+    body = as_zip(carer_record(session, me, carer, now))
+    record_view(
         session=session,
         action="carer.data_downloaded",
-        actor_id=current_user.id,
+        actor_id=me.id,
         target_type="carer",
         target_id=carer.id,
     )
-    session.commit()
     name = f"my-data-{now:%Y-%m-%d}.zip"
     return Response(
         body,
