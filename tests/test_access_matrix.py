@@ -93,6 +93,12 @@ MATRIX: dict[str, Entry] = {
     "clinician.family": Entry(GET, FAMILY_1, family_1),
     "clinician.add_infant": Entry(POST, FAMILY_1, family_1),
     "clinician.reassign": Entry(POST, FAMILY_1, family_1),
+    "clinician.carer_nhs_number": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
+    ),
+    "clinician.infant_nhs_number": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "infant_id": w.infant.id}
+    ),
     "clinician.invite": Entry(POST, FAMILY_1, family_1),
     "clinician.revoke_invitation": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "invitation_id": w.invitation.id}

@@ -166,6 +166,16 @@ CASES: dict[str, Case] = {
         "clinician.family",
         lambda _w: {"name": "Twin", "date_of_birth": _recent_birth()},
     ),
+    "clinician.carer_nhs_number": Case(
+        "assigned_clinician",
+        "clinician.family",
+        lambda w: {f"carer-{w.schedule.carer_id}-nhs_number": "9434765919"},
+    ),
+    "clinician.infant_nhs_number": Case(
+        "assigned_clinician",
+        "clinician.family",
+        lambda w: {f"infant-{w.infant.id}-nhs_number": "9434765919"},
+    ),
     "clinician.reassign": Case(
         "assigned_clinician",
         "clinician.family",

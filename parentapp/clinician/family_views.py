@@ -21,8 +21,12 @@ from parentapp.families.forms import (
     FamilyForm,
     InfantForm,
     InvitationForm,
+    NhsNumberForm,
     ReassignForm,
+    nhs_number_form,
 )
+from parentapp.families.models import Carer, Infant
+from parentapp.families.nhs import spaced
 from parentapp.forms import choices, saved
 from parentapp.security import clinical
 from parentapp.teams.queries import team_clinicians
@@ -52,6 +56,7 @@ def new_family() -> Response | str:
                 infant_name=form.infant_name.data,
                 date_of_birth=form.date_of_birth.data,
                 due_date=form.due_date.data,
+                nhs_number=form.nhs_number.data,
             )
         except DomainError as error:
             apply_to_form(form, error)
@@ -65,6 +70,21 @@ def _schedule_forms(forms: dict[str, object]) -> dict[int, ScheduleForm]:
     """A refused schedule form to show again as sent, by carer id."""
     failed = forms.pop("schedule_forms", None)
     return cast(dict[int, ScheduleForm], failed) if isinstance(failed, dict) else {}
+
+
+def _nhs_forms(detail: queries.FamilyDetail, failed: object) -> dict[str, NhsNumberForm]:
+    """One NHS-number form per carer and baby, keyed "carer-<id>" / "infant-<id>"; a refused
+    one (``failed``) is kept as sent."""
+    kept = cast(dict[str, NhsNumberForm], failed) if isinstance(failed, dict) else {}
+    holders: list[tuple[str, Carer | Infant]] = [("carer", r.carer) for r in detail.carers]
+    holders += [("infant", infant) for infant in detail.infants]
+    forms = {}
+    for kind, holder in holders:
+        key = f"{kind}-{holder.id}"
+        forms[key] = kept.get(key) or nhs_number_form(
+            key, formdata=None, data={"nhs_number": spaced(holder.nhs_number)}
+        )
+    return forms
 
 
 def family_page(family_id: int, **forms: object) -> str:
@@ -90,6 +110,7 @@ def family_page(family_id: int, **forms: object) -> str:
         infant_form=forms.pop("infant_form", None) or InfantForm(formdata=None),
         invitation_form=forms.pop("invitation_form", None) or InvitationForm(formdata=None),
         reassign_form=reassign,
+        nhs_forms=_nhs_forms(detail, forms.pop("nhs_forms", {})),
         **forms,
     )
 
@@ -118,9 +139,47 @@ def add_infant(family_id: int) -> Response | tuple[str, int]:
         name=form.name.data or "",
         date_of_birth=form.date_of_birth.data,
         due_date=form.due_date.data,
+        nhs_number=form.nhs_number.data,
     ):
         return redirect(url_for("clinician.family", family_id=family_id))
     return family_page(family_id, infant_form=form), 400
+
+
+def _nhs_number_form(
+    family_id: int, holder: Carer | Infant | None, field_key: str
+) -> Response | tuple[str, int]:
+    """Save one NHS number from the family page; a refused one is shown again beside its row."""
+    session = get_session()
+    family = queries.family_for_clinician(session, signed_in(), family_id)
+    if holder is None or holder.family_id != family.id:
+        raise NotFoundError(field_key)
+    form = nhs_number_form(f"{field_key}-{holder.id}")
+    if form.validate_on_submit() and saved(
+        form,
+        _("NHS number saved."),
+        services.set_nhs_number,
+        session=session,
+        actor=signed_in(),
+        family=family,
+        holder=holder,
+        typed=form.nhs_number.data,
+    ):
+        return redirect(url_for("clinician.family", family_id=family_id))
+    return family_page(family_id, nhs_forms={f"{field_key}-{holder.id}": form}), 400
+
+
+@bp.route("/families/<int:family_id>/carers/<int:carer_id>/nhs-number", methods=["POST"])
+@clinical
+def carer_nhs_number(family_id: int, carer_id: int) -> Response | tuple[str, int]:
+    """Record or change a carer's NHS number (used as their identifier in exports)."""
+    return _nhs_number_form(family_id, get_session().get(Carer, carer_id), "carer")
+
+
+@bp.route("/families/<int:family_id>/infants/<int:infant_id>/nhs-number", methods=["POST"])
+@clinical
+def infant_nhs_number(family_id: int, infant_id: int) -> Response | tuple[str, int]:
+    """Record or change a baby's NHS number."""
+    return _nhs_number_form(family_id, get_session().get(Infant, infant_id), "infant")
 
 
 @bp.route("/families/<int:family_id>/clinician", methods=["POST"])

@@ -77,8 +77,19 @@ def _instant(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def _identifier(base_url: str, kind: str, id_: int) -> list[dict[str, Any]]:
-    return [{"system": f"{base_url}/Id/{kind}", "value": str(id_)}]
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+
+
+def _identifier(base_url: str, kind: str, id_: int, nhs_number: str | None) -> list[dict[str, Any]]:
+    """The NHS number where one is recorded (the identifier other NHS systems match on), then
+    the app's own id, which every record has."""
+    own = {"system": f"{base_url}/Id/{kind}", "value": str(id_)}
+    if not nhs_number:
+        return [own]
+    return [
+        {"use": "official", "system": NHS_NUMBER_SYSTEM, "value": nhs_number},
+        {"use": "secondary", **own},
+    ]
 
 
 class _Refs:
@@ -104,7 +115,7 @@ def _infant(base_url: str, infant: Infant) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": f"infant-{infant.id}",
-        "identifier": _identifier(base_url, "infant", infant.id or 0),
+        "identifier": _identifier(base_url, "infant", infant.id or 0, infant.nhs_number),
         "name": [{"text": infant.name}],
     }
     if infant.date_of_birth:
@@ -118,7 +129,7 @@ def _carer(base_url: str, person: Person, refs: _Refs) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": kind,
         "id": id_,
-        "identifier": _identifier(base_url, "carer", carer.id or 0),
+        "identifier": _identifier(base_url, "carer", carer.id or 0, carer.nhs_number),
         "name": [{"text": person.name}],
     }
     if person.email:

@@ -4,9 +4,11 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from parentapp.families.models import Carer
+from parentapp.families.nhs import spaced
 from parentapp.families.roles import CarerRole
 
 bp = Blueprint("families", __name__, template_folder="templates")
+bp.add_app_template_filter(spaced, "nhs_spaced")
 
 
 @bp.app_template_global()

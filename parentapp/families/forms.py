@@ -31,6 +31,12 @@ class InfantFieldsMixin:
         validators=[Optional()],
         description=_l("Only if the baby is not born yet."),
     )
+    nhs_number = StringField(
+        _l("Baby's NHS number (optional)"),
+        validators=[Length(max=20)],
+        description=_l("10 digits, as on the red book or an NHS letter."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
 
 
 class FamilyForm(InfantFieldsMixin, Form):
@@ -53,6 +59,23 @@ class InfantForm(InfantFieldsMixin, Form):
         _l("Baby's name or nickname"),
         validators=[DataRequired(_l("Enter the baby's name or a nickname.")), Length(max=80)],
     )
+
+
+class NhsNumberForm(Form):
+    """One carer's or baby's NHS number, on the family page; empty removes it."""
+
+    nhs_number = StringField(
+        _l("NHS number"),
+        validators=[Length(max=20)],
+        description=_l("10 digits. Leave empty to remove it."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+def nhs_number_form(key: str, **kwargs: object) -> NhsNumberForm:
+    """The form for one carer or baby (``key``: "carer-<id>"); one of several on the family
+    page, so prefixed, and the page's token serves the app-wide CSRF check."""
+    return NhsNumberForm(prefix=key, meta={"csrf": False}, **kwargs)
 
 
 class ReassignForm(Form):

@@ -32,6 +32,8 @@ class Infant(SQLModel, table=True):
     name: str = Field(max_length=80)
     date_of_birth: date | None = Field(default=None)
     due_date: date | None = Field(default=None)
+    # Ten digits, mod-11 checked (families/nhs.py); the FHIR identifier where given.
+    nhs_number: str | None = Field(default=None, max_length=10)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -58,6 +60,19 @@ class Carer(SQLModel, table=True):
         default=time(8, 0), sa_column_kwargs={"server_default": "08:00:00"}
     )
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
+    nhs_number: str | None = Field(default=None, max_length=10)
+    # Account closure (UK GDPR Art. 17(3)(c) and 18): the carer asks, the assigned clinician or
+    # a lead confirms. From then on the account is gone but the clinical record is kept,
+    # restricted: only the team's leads read it, each time with a reason (closure/).
+    closure_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    restricted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    restriction_ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    restriction_ended_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Set by the retention job once the record has been kept its full period: a lead decides
+    # what happens next; nothing is destroyed automatically.
+    retention_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Invitation(SQLModel, table=True):

@@ -16,6 +16,7 @@ from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
 from parentapp.families.models import Carer, Family, Infant, Invitation
+from parentapp.families.nhs import parse_nhs_number
 from parentapp.families.queries import invitation_status
 from parentapp.families.roles import CarerRole
 from parentapp.teams.models import Team
@@ -95,6 +96,7 @@ def create_family(
     infant_name: str | None = None,
     date_of_birth: date | None = None,
     due_date: date | None = None,
+    nhs_number: str | None = None,
     today: date | None = None,
 ) -> Family:
     """Create a family in the actor's team, optionally with its first infant.
@@ -105,6 +107,7 @@ def create_family(
     check_clinician(session, actor.team_id, assigned_clinician_id)
     if infant_name:
         check_infant_dates(date_of_birth, due_date, today or utcnow().date())
+    number = parse_nhs_number(nhs_number)
     family = Family(
         team_id=actor.team_id,
         label=label.strip(),
@@ -120,6 +123,7 @@ def create_family(
                 name=infant_name.strip(),
                 date_of_birth=date_of_birth,
                 due_date=due_date,
+                nhs_number=number,
             )
         )
     record(
@@ -141,12 +145,17 @@ def add_infant(
     name: str,
     date_of_birth: date | None,
     due_date: date | None,
+    nhs_number: str | None = None,
     today: date | None = None,
 ) -> Infant:
-    """Add a baby to a family. :raises DomainError: invalid dates."""
+    """Add a baby to a family. :raises DomainError: invalid dates or NHS number."""
     check_infant_dates(date_of_birth, due_date, today or utcnow().date())
     infant = Infant(
-        family_id=family.id or 0, name=name.strip(), date_of_birth=date_of_birth, due_date=due_date
+        family_id=family.id or 0,
+        name=name.strip(),
+        date_of_birth=date_of_birth,
+        due_date=due_date,
+        nhs_number=parse_nhs_number(nhs_number),
     )
     session.add(infant)
     session.flush()
@@ -159,6 +168,29 @@ def add_infant(
     )
     session.commit()
     return infant
+
+
+def set_nhs_number(
+    *, session: Session, actor: User, family: Family, holder: Carer | Infant, typed: str | None
+) -> None:
+    """Record, change or remove (empty) a carer's or baby's NHS number.
+
+    :raises NotFoundError: the carer or baby is not of this family.
+    :raises DomainError: not a valid NHS number; nothing changes.
+    """
+    if holder.family_id != family.id:
+        raise NotFoundError("carer" if isinstance(holder, Carer) else "infant")
+    holder.nhs_number = parse_nhs_number(typed)
+    session.add(holder)
+    # The number itself stays out of the audit log: it identifies a person.
+    record(
+        session=session,
+        action="nhs_number.set" if holder.nhs_number else "nhs_number.removed",
+        actor_id=actor.id,
+        target_type="carer" if isinstance(holder, Carer) else "infant",
+        target_id=holder.id,
+    )
+    session.commit()
 
 
 def create_invitation(

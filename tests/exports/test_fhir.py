@@ -133,3 +133,31 @@ def test_since_leaves_out_earlier_check_ins_and_flags(app: Flask, tmp_path: Path
     data = _validated(output)
     assert _of(data, "QuestionnaireResponse") == [] and _of(data, "Flag") == []
     assert len(_of(data, "RelatedPerson")) == 2  # the people are still there
+
+
+def test_an_nhs_number_is_the_official_identifier_where_given(
+    app: Flask, tmp_path: Path, two: Two, db: Any
+):
+    from parentapp.families.models import Infant
+    from parentapp.families.queries import infants_of
+
+    baby: Infant = infants_of(db, two.family.id or 0)[0]
+    baby.nhs_number = "9434765919"
+    two.mother_carer.nhs_number = "4010232137"
+    db.add_all([baby, two.mother_carer])
+    db.commit()
+    result, output = _export(app, tmp_path, "--team", _team_name(app, two))
+
+    assert result.exit_code == 0, result.output
+    data = _validated(output)
+    patient = _of(data, "Patient")[0]
+    assert patient["identifier"][0] == {
+        "use": "official",
+        "system": "https://fhir.nhs.uk/Id/nhs-number",
+        "value": "9434765919",
+    }
+    assert patient["identifier"][1]["use"] == "secondary"
+    by_name = {r["name"][0]["text"]: r for r in _of(data, "RelatedPerson")}
+    assert by_name["Aisha"]["identifier"][0]["value"] == "4010232137"
+    # Without a number the app's own id is the only identifier.
+    assert [i.get("use") for i in by_name["Tom"]["identifier"]] == [None]
