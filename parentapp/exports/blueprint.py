@@ -1,4 +1,5 @@
-"""The exports blueprint: a carer's own data; its views are attached by ``with_views``."""
+"""The exports blueprint: a carer's own data and the team's downloads; its views are attached
+by ``with_views``."""
 
 from flask import Blueprint
 
@@ -8,6 +9,6 @@ bp = Blueprint("exports", __name__, template_folder="templates")
 def with_views() -> Blueprint:
     """The blueprint with its routes attached. Its view modules import ``bp`` from here, so
     they are imported when the app is built, not when this module is."""
-    from parentapp.exports import carer_views  # noqa: F401 - attach routes
+    from parentapp.exports import carer_views, team_views  # noqa: F401 - attach routes
 
     return bp

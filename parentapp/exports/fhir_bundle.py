@@ -72,6 +72,17 @@ class TeamRecords:
     flags: list[Flag]
     definitions: list[Definition]
 
+    def of_family(self, family_id: int) -> "TeamRecords":
+        """Only one family's people, check-ins and flags (every Questionnaire is kept: the
+        responses refer to them)."""
+        return TeamRecords(
+            infants=[i for i in self.infants if i.family_id == family_id],
+            carers=[p for p in self.carers if p.carer.family_id == family_id],
+            checkins=[c for c in self.checkins if c.family_id == family_id],
+            flags=[f for f in self.flags if f.family_id == family_id],
+            definitions=self.definitions,
+        )
+
 
 def _instant(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
