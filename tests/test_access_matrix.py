@@ -123,6 +123,11 @@ MATRIX: dict[str, Entry] = {
     "checkins.summary": Entry(GET, CARER),
     "exports.my_data": Entry(GET, CARER),
     "exports.download": Entry(POST, CARER),
+    "exports.team_exports": Entry(GET, LEAD),
+    "exports.team_fhir_download": Entry(POST, LEAD),
+    "exports.team_csv_download": Entry(POST, LEAD),
+    # A family's export is open to whoever may open the family's page.
+    "exports.family_fhir_download": Entry(POST, FAMILY_1, family_1),
     "clinician.add_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),

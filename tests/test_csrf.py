@@ -239,6 +239,9 @@ CASES: dict[str, Case] = {
     "teams.remove_closure": Case("lead", "teams.settings", _closure_id, prepare=_add_closure),
     # A download changes nothing but the audit log, which records it.
     "exports.download": Case("owning_carer", "exports.my_data", lambda _w: {}),
+    "exports.team_fhir_download": Case("lead", "exports.team_exports", lambda _w: {}),
+    "exports.team_csv_download": Case("lead", "exports.team_exports", lambda _w: {}),
+    "exports.family_fhir_download": Case("assigned_clinician", "clinician.family", lambda _w: {}),
     "checkins.take": Case(
         "owning_carer",
         "checkins.take",
