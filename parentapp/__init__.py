@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.api import blueprint as api
     from parentapp.checkins import blueprint as checkins
     from parentapp.clinician import blueprint as clinician
+    from parentapp.closure import blueprint as closure
     from parentapp.exports import blueprint as exports
     from parentapp.families import blueprint as families
     from parentapp.leave import views as leave_views
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         checkins.with_views(),
         triage_views.bp,
         clinician.with_views(),
+        closure.with_views(),
         exports.with_views(),
         audit_views.bp,
         leave_views.bp,

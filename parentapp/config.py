@@ -94,6 +94,12 @@ class Settings:
     vapid_subject: str = ""
     # A carer who has not done a due check-in this long after the first reminder gets one more.
     reminder_follow_up: timedelta = timedelta(hours=24)
+    # How long a closed account's clinical record is kept, counted from its last entry (the
+    # last check-in, flag change or the closure). 20 years is the NHS Records Management Code
+    # of Practice's period for mental health records; a service bound by another period (for
+    # example as part of maternity or children's records) sets its own. When it has passed, a
+    # lead is asked to decide: nothing is destroyed automatically.
+    record_retention_years: int = 20
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -150,6 +156,11 @@ class Settings:
             vapid_private_key=env.get("VAPID_PRIVATE_KEY", "").strip().replace("\\n", "\n"),
             vapid_subject=env.get("VAPID_SUBJECT", "").strip(),
             reminder_follow_up=timedelta(hours=float(env.get("REMINDER_FOLLOW_UP_HOURS") or 24)),
+            record_retention_years=_whole(
+                env.get("RECORD_RETENTION_YEARS"),
+                base.record_retention_years,
+                "RECORD_RETENTION_YEARS",
+            ),
         )
         settings.check()
         return settings
@@ -183,6 +194,8 @@ class Settings:
             raise ConfigError(
                 "DATABASE_POOL_SIZE must be 1 or more, DATABASE_MAX_OVERFLOW 0 or more"
             )
+        if self.record_retention_years < 1:
+            raise ConfigError("RECORD_RETENTION_YEARS must be 1 or more")
         if self.reminder_follow_up <= timedelta(0):
             raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")
         if not self.is_production:

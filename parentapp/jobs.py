@@ -71,6 +71,13 @@ def _send_reminders(app: Flask, now: datetime) -> str:
     return send_reminders(app, now)
 
 
+def _review_retention(app: Flask, now: datetime) -> str:
+    """Mark closed accounts' records kept their full retention period, for a lead to decide."""
+    from parentapp.closure.retention import review_retention
+
+    return review_retention(app, now)
+
+
 def _deliver_notifications(app: Flask, now: datetime) -> str:
     """Send due notifications from the outbox (last, so this run's flags and digests go too)."""
     from parentapp.notifications.delivery import deliver_all_due
@@ -84,6 +91,7 @@ JOBS: tuple[Job, ...] = (
     _check_disengagement,
     _queue_digests,
     _send_reminders,
+    _review_retention,
     _deliver_notifications,
 )
 

@@ -55,6 +55,10 @@ LEAD     = row("login     403   403   403          403      403       403       
 OWN      = row("login     ok    404   404          403      403       403        403  403")
 USER     = row("login     ok    ok    ok           ok       ok        ok         ok   ok")
 # The assigned clinician's own leave: they and the lead may end it; to anyone else it is not there.
+# Closing an account: the family's assigned clinician and the lead; a colleague may not.
+CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403")
+# A restricted record: leads only; the world's carers are not restricted, so a lead finds none.
+NO_RECORD = row("login    403   403   403          403      403       403        404  403")
 LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
 # fmt: on
 
@@ -93,6 +97,14 @@ MATRIX: dict[str, Entry] = {
     "clinician.family": Entry(GET, FAMILY_1, family_1),
     "clinician.add_infant": Entry(POST, FAMILY_1, family_1),
     "clinician.reassign": Entry(POST, FAMILY_1, family_1),
+    "closure.close_account": Entry(BOTH, CARER),
+    "closure.withdraw": Entry(POST, CARER),
+    "closure.confirm": Entry(
+        BOTH, CLOSE_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
+    ),
+    "closure.records": Entry(GET, LEAD),
+    "closure.record": Entry(BOTH, NO_RECORD, lambda w: {"carer_id": w.schedule.carer_id}),
+    "closure.end": Entry(POST, NO_RECORD, lambda w: {"carer_id": w.schedule.carer_id}),
     "clinician.carer_nhs_number": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),

@@ -110,6 +110,29 @@ def _closure_id(_world: World) -> dict[str, Any]:
         return {"closure_id": str(session.exec(select(TeamClosure.id)).one())}
 
 
+def _closure_step(*fields: str) -> Callable[[FlaskClient, World], object]:
+    """The owning carer's closure already at a step: asked for, or closed and restricted."""
+
+    def prepare(client: FlaskClient, world: World) -> object:
+        from sqlmodel import Session, select
+
+        from parentapp.families.models import Carer
+
+        engine = client.application.extensions["parentapp.engine"]
+        with Session(engine) as session:
+            carer = session.exec(select(Carer).where(Carer.id == world.schedule.carer_id)).one()
+            for field in fields:
+                setattr(carer, field, utcnow())
+            session.add(carer)
+            session.commit()
+        return None
+
+    return prepare
+
+
+_ask_for_closure = _closure_step("closure_requested_at")
+
+
 def _recent_birth() -> str:
     return (utcnow().date() - timedelta(days=10)).isoformat()
 
@@ -165,6 +188,31 @@ CASES: dict[str, Case] = {
         "assigned_clinician",
         "clinician.family",
         lambda _w: {"name": "Twin", "date_of_birth": _recent_birth()},
+    ),
+    "closure.close_account": Case(
+        "owning_carer", "closure.close_account", lambda _w: {"understood": "y"}
+    ),
+    "closure.withdraw": Case(
+        "owning_carer", "closure.close_account", lambda _w: {}, prepare=_ask_for_closure
+    ),
+    "closure.confirm": Case(
+        "assigned_clinician",
+        "clinician.family",
+        lambda _w: {"flags_reviewed": "y"},
+        prepare=_ask_for_closure,
+    ),
+    # Reading a restricted record writes its audit row, with the reason.
+    "closure.record": Case(
+        "lead",
+        "closure.records",
+        lambda _w: {"reason": "A court order asks for the record"},
+        prepare=_closure_step("closure_requested_at", "closed_at", "restricted_at"),
+    ),
+    "closure.end": Case(
+        "lead",
+        "closure.records",
+        lambda _w: {"end_reason": "A court order says it must end"},
+        prepare=_closure_step("closure_requested_at", "closed_at", "restricted_at"),
     ),
     "clinician.carer_nhs_number": Case(
         "assigned_clinician",

@@ -36,8 +36,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("reminders",),  # nudges to carers about due check-ins
     # The JSON API, the installable app shell, the admin pages, and the clinician's pages that
     # show several domains at once (a flag with its check-in, a family with its schedules), and
-    # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports).
-    ("api", "pwa", "admin", "clinician", "exports"),
+    # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports),
+    # and closing a carer's account (it ends sessions, devices, schedules and flags at once).
+    ("api", "pwa", "admin", "clinician", "closure", "exports"),
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

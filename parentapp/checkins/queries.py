@@ -333,6 +333,8 @@ def running_schedules(session: Session) -> list[tuple[Schedule, Carer, Family, T
             col(Schedule.active).is_(True),
             col(Carer.consented_at).is_not(None),
             col(User.active).is_(True),
+            # A closed account's schedules are stopped too; this holds even if one is not.
+            col(Carer.closed_at).is_(None),
         )
         .order_by(col(Carer.id), col(Schedule.instrument_id))
     ).all()

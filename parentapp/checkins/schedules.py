@@ -35,9 +35,10 @@ def start_first_checkin(session: Session, carer: Carer) -> None:
 
 
 def carer_of_family(session: Session, family: Family, carer_id: int) -> Carer:
-    """:raises NotFoundError: not a carer of this family."""
+    """:raises NotFoundError: not a carer of this family, or one whose account is closed
+    (nobody can be asked for a check-in any more)."""
     carer = session.get(Carer, carer_id)
-    if carer is None or carer.family_id != family.id:
+    if carer is None or carer.family_id != family.id or carer.closed_at is not None:
         raise NotFoundError("carer")
     return carer
 

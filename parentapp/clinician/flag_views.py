@@ -12,6 +12,7 @@ from parentapp.clinician.blueprint import bp
 from parentapp.clinician.flag_detail import flag_detail
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
+from parentapp.families.queries import closure_requests
 from parentapp.leave.services import covering_names, covers_for
 from parentapp.listing import Page, page_links, requested_page
 from parentapp.security import clinical
@@ -69,6 +70,7 @@ def flags() -> str | tuple[str, int]:
         behind=behind,
         behind_narrowed=bool(filters.search or filters.clinician_id),
         covering=covering_names(session, covered),
+        closure_requests=closure_requests(session, me),
         may_see_team=may_see_team,
         team_queue=team_queue,
         now=now,

@@ -24,15 +24,22 @@ class CarerSummary:
     contact_requests: int
 
 
-def family_summary(session: Session, family: Family, since: datetime) -> list[CarerSummary]:
+def family_summary(
+    session: Session, family: Family, since: datetime, *, carer_id: int | None = None
+) -> list[CarerSummary]:
     """Per carer (in joining order): check-ins, flags raised and notes since ``since``.
 
+    Every carer but those whose record is restricted (a closed account); with ``carer_id``,
+    that one carer only, restricted or not (the lead's reasoned view, closure/restricted).
     Three queries for the whole family, however many carers and check-ins.
     """
+    which = (
+        col(Carer.id) == carer_id if carer_id is not None else col(Carer.restricted_at).is_(None)
+    )
     carers = session.exec(
         select(Carer, User.display_name)
         .join(User, col(User.id) == Carer.user_id)
-        .where(Carer.family_id == family.id)
+        .where(Carer.family_id == family.id, which)
         .order_by(col(Carer.joined_at), col(Carer.id))
     ).all()
     checkins = session.exec(

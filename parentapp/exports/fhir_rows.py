@@ -14,7 +14,8 @@ from parentapp.triage.models import Flag
 
 
 def team_records(session: Session, team: Team, since: datetime | None = None) -> TeamRecords:
-    """The team's records; check-ins and flags from ``since`` on (all when None)."""
+    """The team's records; check-ins and flags from ``since`` on (all when None). A restricted
+    record (a closed account's) is not exported: only a lead reads it, with a reason."""
     family_ids = list(session.exec(select(Family.id).where(Family.team_id == team.id)).all())
     infants = list(session.exec(select(Infant).where(col(Infant.family_id).in_(family_ids))).all())
     carers = [
@@ -22,12 +23,15 @@ def team_records(session: Session, team: Team, since: datetime | None = None) ->
         for carer, user in session.exec(
             select(Carer, User)
             .join(User, col(User.id) == Carer.user_id)
-            .where(col(Carer.family_id).in_(family_ids))
+            .where(col(Carer.family_id).in_(family_ids), col(Carer.restricted_at).is_(None))
             .order_by(col(Carer.id))
         ).all()
     ]
-    checkins = select(CheckIn).where(col(CheckIn.family_id).in_(family_ids))
-    flags = select(Flag).where(Flag.team_id == team.id)
+    restricted = select(Carer.id).where(col(Carer.restricted_at).is_not(None))
+    checkins = select(CheckIn).where(
+        col(CheckIn.family_id).in_(family_ids), col(CheckIn.carer_id).not_in(restricted)
+    )
+    flags = select(Flag).where(Flag.team_id == team.id, col(Flag.carer_id).not_in(restricted))
     if since is not None:
         checkins = checkins.where(col(CheckIn.submitted_at) >= since)
         flags = flags.where(col(Flag.opened_at) >= since)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from parentapp.accounts.models import User
+from parentapp.accounts.models import Role, User
 from parentapp.db import utcnow
 from parentapp.errors import NotFoundError
 from parentapp.families.models import Carer, Family, Infant, Invitation
@@ -66,6 +66,32 @@ class CarerRow:
 
 
 @dataclass(frozen=True)
+class ClosureRequest:
+    carer: Carer
+    name: str
+    family: Family
+
+
+def closure_requests(session: Session, user: User) -> list[ClosureRequest]:
+    """Carers waiting for ``user`` to confirm their account closure: of the families they are
+    assigned to, or of the whole team for a lead. Oldest request first."""
+    query = (
+        select(Carer, User.display_name, Family)
+        .join(User, col(User.id) == Carer.user_id)
+        .join(Family, col(Family.id) == Carer.family_id)
+        .where(
+            Family.team_id == user.team_id,
+            col(Carer.closure_requested_at).is_not(None),
+            col(Carer.closed_at).is_(None),
+        )
+        .order_by(col(Carer.closure_requested_at))
+    )
+    if user.role != Role.LEAD:
+        query = query.where(Family.assigned_clinician_id == user.id)
+    return [ClosureRequest(c, name, f) for c, name, f in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
 class InvitationRow:
     invitation: Invitation
     status: str  # pending | used | expired | revoked
@@ -88,7 +114,9 @@ class FamilyDetail:
     team: Team
     clinician: User
     infants: list[Infant]
+    # Not those whose record is restricted (a closed account): the page says only how many.
     carers: list[CarerRow]
+    restricted: int
     invitations: list[InvitationRow]
 
 
@@ -114,6 +142,7 @@ def family_detail(session: Session, family: Family) -> FamilyDetail:
         team=team,
         clinician=clinician,
         infants=list(infants),
-        carers=[CarerRow(c, u) for c, u in carers],
+        carers=[CarerRow(c, u) for c, u in carers if c.restricted_at is None],
+        restricted=sum(1 for c, _u in carers if c.restricted_at is not None),
         invitations=[InvitationRow(i, invitation_status(i, now)) for i in invitations],
     )

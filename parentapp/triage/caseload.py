@@ -111,7 +111,7 @@ def family_page(
         carers = dict(
             session.exec(
                 select(Carer.family_id, sa.func.count())
-                .where(col(Carer.family_id).in_(ids))
+                .where(col(Carer.family_id).in_(ids), col(Carer.closed_at).is_(None))
                 .group_by(col(Carer.family_id))
             ).all()
         )

@@ -12,6 +12,7 @@ from parentapp.forms import Form, choices
 from parentapp.listing import Filters
 from parentapp.triage.labels import OUTCOME_LABELS, SEVERITY_LABELS
 from parentapp.triage.lifecycle import NOTE_MAX
+from parentapp.triage.vocab import CHOSEN_OUTCOMES
 
 
 class AcknowledgeForm(Form):
@@ -26,7 +27,7 @@ class AcknowledgeForm(Form):
 class CloseForm(Form):
     outcome = RadioField(
         _l("What was done"),
-        choices=choices(OUTCOME_LABELS.items()),
+        choices=choices((o.value, OUTCOME_LABELS[o]) for o in CHOSEN_OUTCOMES),
         validators=[DataRequired(_l("Please choose what was done."))],
     )
     note = TextAreaField(

@@ -36,6 +36,7 @@ OUTCOME_LABELS: Labels = {
     Outcome.REFERRED: _l("Referred on"),
     Outcome.NO_ACTION: _l("No action needed"),
     Outcome.OTHER: _l("Other"),
+    Outcome.ACCOUNT_CLOSED: _l("Account closed at the carer's request"),
 }
 EVENT_LABELS: Labels = {
     "opened": _l("Raised"),

@@ -11,12 +11,12 @@ from parentapp.accounts.models import User
 from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
-from parentapp.families.models import Family
+from parentapp.families.models import Carer, Family
 from parentapp.families.services import check_clinician
 from parentapp.notifications.services import Kind
 from parentapp.triage.models import Flag, FlagEvent
 from parentapp.triage.notices import notify_flag
-from parentapp.triage.vocab import FlagState, Outcome
+from parentapp.triage.vocab import CHOSEN_OUTCOMES, FlagState, Outcome
 
 NOTE_MAX = 2000
 
@@ -32,6 +32,11 @@ def flag_for_clinician(session: Session, user: User, flag_id: int, *, lock: bool
     """
     flag = session.get(Flag, flag_id, with_for_update=lock or None, populate_existing=lock)
     if flag is None or not user.is_clinical or flag.team_id != user.team_id:
+        raise NotFoundError("flag")
+    # A closed account's record is restricted: its flags are read only through closure/'s
+    # reasoned view for leads, never on the ordinary flag pages.
+    carer = session.get(Carer, flag.carer_id)
+    if carer is not None and carer.restricted_at is not None:
         raise NotFoundError("flag")
     return flag
 
@@ -95,7 +100,10 @@ def close(
     try:
         chosen = Outcome(outcome)
     except ValueError:
-        raise DomainError(_("Please choose what was done."), "outcome") from None
+        chosen = None
+    if chosen not in CHOSEN_OUTCOMES:
+        raise DomainError(_("Please choose what was done."), "outcome")
+    assert chosen is not None
     text = _clean(note)
     if chosen == Outcome.OTHER and not text:
         raise DomainError(_("Please say what was done."), "note")
@@ -103,17 +111,51 @@ def close(
     if flag.state == FlagState.CLOSED:
         session.rollback()
         raise TransitionError(_("This flag is already closed."))
+    _mark_closed(session, flag, actor, chosen, text, now)
+    session.commit()
+    return flag
+
+
+def _mark_closed(
+    session: Session, flag: Flag, actor: User, outcome: Outcome, note: str | None, now: datetime
+) -> None:
     if flag.acknowledged_at is None:
         flag.acknowledged_at = now
         flag.acknowledged_by_id = actor.id
     flag.state = FlagState.CLOSED.value
     flag.closed_at = now
     flag.closed_by_id = actor.id
-    flag.outcome = chosen.value
-    flag.outcome_note = text
-    _event(session, flag, actor, "closed", text, now)
-    session.commit()
-    return flag
+    flag.outcome = outcome.value
+    flag.outcome_note = note
+    _event(session, flag, actor, "closed", note, now)
+
+
+def live_flags_of(session: Session, carer_id: int) -> list[Flag]:
+    """A carer's flags that are not closed yet, oldest first."""
+    return list(
+        session.exec(
+            select(Flag)
+            .where(Flag.carer_id == carer_id, col(Flag.state) != FlagState.CLOSED.value)
+            .order_by(col(Flag.opened_at), col(Flag.id))
+        ).all()
+    )
+
+
+def close_for_account_closure(
+    *, session: Session, actor: User, carer_id: int, now: datetime
+) -> list[Flag]:
+    """Close each live flag of a carer whose account ``actor`` is closing, with the outcome
+    "account closed" and an event in its history naming them: the flags leave every queue,
+    and the record says who decided that and when. Flushes; the caller commits."""
+    flags = session.exec(
+        select(Flag)
+        .where(Flag.carer_id == carer_id, col(Flag.state) != FlagState.CLOSED.value)
+        .order_by(col(Flag.id))
+        .with_for_update()
+    ).all()
+    for flag in flags:
+        _mark_closed(session, flag, actor, Outcome.ACCOUNT_CLOSED, None, now)
+    return list(flags)
 
 
 def _event(

@@ -38,3 +38,10 @@ class Outcome(enum.StrEnum):
     REFERRED = "referred"
     NO_ACTION = "no_action"
     OTHER = "other"
+    # Closed by the clinician who confirmed the carer's account closure (closure/), never
+    # chosen on the flag page: the flag's own history says who and when.
+    ACCOUNT_CLOSED = "account_closed"
+
+
+# What a clinician may choose on a flag's own page.
+CHOSEN_OUTCOMES = tuple(o for o in Outcome if o != Outcome.ACCOUNT_CLOSED)
