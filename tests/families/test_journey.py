@@ -4,7 +4,7 @@ who joins with the code, agrees to the consent screen and lands on their home pa
 import re
 
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.families.models import Carer, Family, Invitation
@@ -59,7 +59,11 @@ def test_clinician_creates_family_and_carer_joins(
     assert home.status_code == 200
     assert "Hello, Ngozi" in home.get_data(as_text=True)
 
-    carer = db.exec(select(Carer).join(User).where(User.email == "ngozi@example.org")).one()
+    carer = db.exec(
+        select(Carer)
+        .join(User, col(User.id) == Carer.user_id)
+        .where(User.email == "ngozi@example.org")
+    ).one()
     assert carer.family_id == family.id and carer.consented_at is not None
     invitation = db.exec(select(Invitation).where(Invitation.family_id == family.id)).one()
     assert invitation.used_by_id == carer.user_id
