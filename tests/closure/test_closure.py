@@ -312,3 +312,16 @@ def test_the_clinician_confirms_in_the_browserless_page(
     assert client.post(url, data={"flags_reviewed": "y"}).status_code == 302
     db.refresh(two.mother_carer)
     assert two.mother_carer.closed_at is not None and utcnow() >= two.mother_carer.closed_at
+
+
+def test_a_restricted_record_is_left_out_of_the_team_exports(app: Flask, db: Session, two: Two):
+    from parentapp.exports.fhir_rows import team_records
+    from parentapp.teams.models import Team
+
+    _confirmed(app, db, two)
+    records = team_records(db, db.get_one(Team, two.family.team_id))
+    assert [p.name for p in records.carers] == ["Tom"]
+    assert {c.carer_id for c in records.checkins} == {
+        carer.id for carer in [p.carer for p in records.carers]
+    }
+    assert all(f.carer_id != two.mother_carer.id for f in records.flags)
