@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.families import blueprint as families
     from parentapp.leave import views as leave_views
     from parentapp.notifications import views as notification_views
+    from parentapp.outcomes import blueprint as outcomes
     from parentapp.pwa import shell as pwa_shell
     from parentapp.pwa import views as pwa_views
     from parentapp.reminders import views as reminder_views
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         clinician.with_views(),
         closure.with_views(),
         exports.with_views(),
+        outcomes.with_views(),
         audit_views.bp,
         leave_views.bp,
         notification_views.bp,

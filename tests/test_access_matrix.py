@@ -140,6 +140,10 @@ MATRIX: dict[str, Entry] = {
     "exports.team_csv_download": Entry(POST, LEAD),
     # A family's export is open to whoever may open the family's page.
     "exports.family_fhir_download": Entry(POST, FAMILY_1, family_1),
+    # The team's outcome figures: clinicians and leads, each of their own team (another
+    # team's clinician sees their own team's figures: tests/outcomes/test_pages.py).
+    "outcomes.report": Entry(GET, CLINICAL),
+    "outcomes.table_csv": Entry(GET, CLINICAL, lambda _w: {"table": "engagement"}),
     "clinician.add_schedule": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),

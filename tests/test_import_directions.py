@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # show several domains at once (a flag with its check-in, a family with its schedules), and
     # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports),
     # and closing a carer's account (it ends sessions, devices, schedules and flags at once).
-    ("api", "pwa", "admin", "clinician", "closure", "exports"),
+    ("api", "pwa", "admin", "clinician", "closure", "exports", "outcomes"),
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
