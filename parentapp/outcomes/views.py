@@ -42,8 +42,10 @@ def _shown(team: Team) -> Shown:
         return Shown(form, None, ())
     now = utcnow()
     start, end = form.period(team_local_today(team, now))
-    # Shown in the form as the dates the report is for, defaults included.
+    # Shown in the form as the dates the report is for, defaults included, and as ISO dates
+    # (a date picker shows nothing else), however they were typed.
     form.start.data, form.end.data = start, end
+    form.start.raw_data = form.end.raw_data = None
     report = services.team_report(
         session, team, start=start, end=end, instrument_id=form.instrument.data or None, now=now
     )
