@@ -151,7 +151,7 @@ def _nhs_number_form(
     """Save one NHS number from the family page; a refused one is shown again beside its row."""
     session = get_session()
     family = queries.family_for_clinician(session, signed_in(), family_id)
-    if holder is None or holder.family_id != family.id:
+    if holder is None:  # another family's is refused by set_nhs_number, as not found
         raise NotFoundError(field_key)
     form = nhs_number_form(f"{field_key}-{holder.id}")
     if form.validate_on_submit() and saved(

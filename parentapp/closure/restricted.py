@@ -49,9 +49,13 @@ def restricted_row(session: Session, actor: User, carer_id: int) -> RestrictedRo
         raise PermissionDeniedError("restricted")
     carer = session.get(Carer, carer_id)
     family = session.get(Family, carer.family_id) if carer else None
-    if carer is None or family is None or carer.restricted_at is None:
-        raise NotFoundError("carer")
-    if family.team_id != actor.team_id:
+    # Another team's, or not restricted: the same answer as no such record.
+    if (
+        carer is None
+        or family is None
+        or carer.restricted_at is None
+        or family.team_id != actor.team_id
+    ):
         raise NotFoundError("carer")
     user = session.get_one(User, carer.user_id)
     return RestrictedRow(carer, user.display_name, family)

@@ -2,6 +2,7 @@
 for a lead's decision; nothing is ever destroyed automatically (the NHS Records Management
 Code of Practice asks for a recorded decision at the end of each period)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,9 +28,11 @@ def last_entries(session: Session, carer_ids: list[int]) -> dict[int, datetime]:
     closure itself (the retention period runs from the last entry, not from the first)."""
     latest: dict[int, datetime] = {}
 
-    def keep(rows: object) -> None:
-        for carer_id, at in rows:  # type: ignore[attr-defined]
-            if at is not None and (carer_id not in latest or at > latest[carer_id]):
+    def keep(rows: Iterable[tuple[int | None, datetime | None]]) -> None:
+        for carer_id, at in rows:
+            if carer_id is None or at is None:
+                continue
+            if carer_id not in latest or at > latest[carer_id]:
                 latest[carer_id] = at
 
     keep(session.exec(select(Carer.id, Carer.closed_at).where(col(Carer.id).in_(carer_ids))).all())

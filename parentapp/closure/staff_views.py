@@ -51,9 +51,10 @@ def records() -> str:
 
 
 def _reason_page(
-    carer_id: int, form: ReasonForm | None = None, end_form: EndRestrictionForm | None = None
+    row: restricted.RestrictedRow,
+    form: ReasonForm | None = None,
+    end_form: EndRestrictionForm | None = None,
 ) -> str:
-    row = restricted.restricted_row(get_session(), signed_in(), carer_id)
     return render_template(
         "closure/reason.html",
         row=row,
@@ -68,21 +69,21 @@ def record(carer_id: int) -> str | tuple[str, int]:
     """Ask why; with a reason, show the whole record (and audit the reading with the reason).
     The record is the answer to the POST, never a page of its own to bookmark or share."""
     session = get_session()
-    restricted.restricted_row(session, signed_in(), carer_id)
+    row = restricted.restricted_row(session, signed_in(), carer_id)
     form = ReasonForm()
     if not form.is_submitted():
-        return _reason_page(carer_id)
+        return _reason_page(row)
     if form.validate():
         try:
-            row, summary = restricted.read_restricted(
+            read, summary = restricted.read_restricted(
                 session=session, actor=signed_in(), carer_id=carer_id, reason=form.reason.data
             )
         except DomainError as error:
             session.rollback()
             apply_to_form(form, error)
         else:
-            return render_template("closure/record.html", row=row, summary=summary)
-    return _reason_page(carer_id, form=form), 400
+            return render_template("closure/record.html", row=read, summary=summary)
+    return _reason_page(row, form=form), 400
 
 
 @bp.route("/records/restricted/<int:carer_id>/end", methods=["POST"])
@@ -90,7 +91,7 @@ def record(carer_id: int) -> str | tuple[str, int]:
 def end(carer_id: int) -> Response | tuple[str, int]:
     """End the restriction (the law requires it, for example): the record is ordinary again."""
     session = get_session()
-    restricted.restricted_row(session, signed_in(), carer_id)
+    row = restricted.restricted_row(session, signed_in(), carer_id)
     form = EndRestrictionForm()
     if form.validate_on_submit() and saved(
         form,
@@ -102,4 +103,4 @@ def end(carer_id: int) -> Response | tuple[str, int]:
         reason=form.end_reason.data,
     ):
         return redirect(url_for("closure.records"))
-    return _reason_page(carer_id, end_form=form), 400
+    return _reason_page(row, end_form=form), 400

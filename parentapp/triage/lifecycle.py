@@ -130,15 +130,14 @@ def _mark_closed(
     _event(session, flag, actor, "closed", note, now)
 
 
-def live_flags_of(session: Session, carer_id: int) -> list[Flag]:
-    """A carer's flags that are not closed yet, oldest first."""
-    return list(
-        session.exec(
-            select(Flag)
-            .where(Flag.carer_id == carer_id, col(Flag.state) != FlagState.CLOSED.value)
-            .order_by(col(Flag.opened_at), col(Flag.id))
-        ).all()
+def live_flags_of(session: Session, carer_id: int, *, lock: bool = False) -> list[Flag]:
+    """A carer's flags that are not closed yet, oldest first (``lock``: for closing them)."""
+    query = (
+        select(Flag)
+        .where(Flag.carer_id == carer_id, col(Flag.state) != FlagState.CLOSED.value)
+        .order_by(col(Flag.opened_at), col(Flag.id))
     )
+    return list(session.exec(query.with_for_update() if lock else query).all())
 
 
 def close_for_account_closure(
@@ -147,15 +146,10 @@ def close_for_account_closure(
     """Close each live flag of a carer whose account ``actor`` is closing, with the outcome
     "account closed" and an event in its history naming them: the flags leave every queue,
     and the record says who decided that and when. Flushes; the caller commits."""
-    flags = session.exec(
-        select(Flag)
-        .where(Flag.carer_id == carer_id, col(Flag.state) != FlagState.CLOSED.value)
-        .order_by(col(Flag.id))
-        .with_for_update()
-    ).all()
+    flags = live_flags_of(session, carer_id, lock=True)
     for flag in flags:
         _mark_closed(session, flag, actor, Outcome.ACCOUNT_CLOSED, None, now)
-    return list(flags)
+    return flags
 
 
 def _event(

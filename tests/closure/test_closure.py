@@ -298,7 +298,7 @@ def test_retention_counts_from_the_29th_of_february():
     assert retention_ends(datetime(2026, 12, 7, tzinfo=UTC), 20).year == 2046
 
 
-def test_the_clinician_confirms_in_the_browserless_page(
+def test_the_clinician_confirms_on_the_closure_page(
     app: Flask, db: Session, login_as: LoginAs, two: Two
 ):
     with app.test_request_context():
