@@ -13,6 +13,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from parentapp.accounts.models import Role
+from parentapp.demo import TEAM
 from tests.exports.conftest import Two
 from tests.factories import Factory
 
@@ -161,3 +162,25 @@ def test_an_nhs_number_is_the_official_identifier_where_given(
     assert by_name["Aisha"]["identifier"][0]["value"] == "4010232137"
     # Without a number the app's own id is the only identifier.
     assert [i.get("use") for i in by_name["Tom"]["identifier"]] == [None]
+
+
+def test_the_demo_teams_export_validates_as_r4(app: Flask, tmp_path: Path):
+    """The demo data (`flask demo`) holds every kind of record a team has: its export must
+    validate resource by resource, as a receiving system would read it."""
+    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, set_debug_flag=False)
+    loaded = app.test_cli_runner().invoke(cli=group, args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+
+    result, output = _export(app, tmp_path, "--team", TEAM)
+
+    assert result.exit_code == 0, result.output
+    data = _validated(output)
+    kinds = {entry["resource"]["resourceType"] for entry in data["entry"]}
+    assert kinds >= {
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Observation",
+        "Flag",
+        "RelatedPerson",
+        "Patient",
+    }
