@@ -123,7 +123,7 @@ class Settings:
         settings = cls(
             env=mode,
             secret_key=env.get("SECRET_KEY", base.secret_key),
-            database_url=env.get("DATABASE_URL", base.database_url),
+            database_url=env.get("DATABASE_URL") or base.database_url,
             listen_database_url=env.get("LISTEN_DATABASE_URL", base.listen_database_url),
             database_pool_size=_whole(
                 env.get("DATABASE_POOL_SIZE"), base.database_pool_size, "DATABASE_POOL_SIZE"

@@ -57,8 +57,6 @@ USER     = row("login     ok    ok    ok           ok       ok        ok        
 # The assigned clinician's own leave: they and the lead may end it; to anyone else it is not there.
 # Closing an account: the family's assigned clinician and the lead; a colleague may not.
 CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403")
-# A restricted record: leads only; the world's carers are not restricted, so a lead finds none.
-NO_RECORD = row("login    403   403   403          403      403       403        404  403")
 LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
 # fmt: on
 
@@ -103,8 +101,8 @@ MATRIX: dict[str, Entry] = {
         BOTH, CLOSE_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),
     "closure.records": Entry(GET, LEAD),
-    "closure.record": Entry(BOTH, NO_RECORD, lambda w: {"carer_id": w.schedule.carer_id}),
-    "closure.end": Entry(POST, NO_RECORD, lambda w: {"carer_id": w.schedule.carer_id}),
+    "closure.record": Entry(BOTH, LEAD, lambda w: {"carer_id": w.restricted.id}),
+    "closure.end": Entry(POST, LEAD, lambda w: {"carer_id": w.restricted.id}),
     "clinician.carer_nhs_number": Entry(
         POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.schedule.carer_id}
     ),

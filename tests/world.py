@@ -56,6 +56,7 @@ class World:
     crisis_contact: CrisisContact  # team A's
     flag: Flag  # an open flag about the owning carer (family 1)
     leave: Leave  # the assigned clinician's coming leave, covered by the colleague
+    restricted: Carer  # a closed account's record in family 2: only a lead may open it
 
 
 def build_world(make: Factory) -> World:
@@ -75,6 +76,7 @@ def build_world(make: Factory) -> World:
     other_family_carer = make.carer(family2)
     # Only the CSRF tests use this one: consenting is the change its POST makes.
     unconsented = make.carer(family2, CarerRole.GRANDPARENT, consented=False)
+    restricted = _restricted(make, make.carer(family2, CarerRole.OTHER))
     users = {
         "owning_carer": owning_carer,
         "co_carer": co_carer,
@@ -101,7 +103,20 @@ def build_world(make: Factory) -> World:
         crisis_contact=contact,
         flag=_flag(make, checkin, assigned),
         leave=_leave(make, assigned, colleague),
+        restricted=restricted,
     )
+
+
+def _restricted(make: Factory, user: User) -> Carer:
+    """A carer whose account was closed: signed out for good, their record restricted."""
+    session = make.session
+    carer = session.exec(select(Carer).where(Carer.user_id == user.id)).one()
+    now = utcnow()
+    carer.closed_at = carer.restricted_at = now
+    user.active = False
+    session.add_all([carer, user])
+    session.commit()
+    return carer
 
 
 def _checkins(
