@@ -127,8 +127,8 @@ def test_create_user_refuses_a_clinician_without_a_team(runner: Runner, db: Sess
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("password", "That password is too easy to guess."),
-        ("short", "Use at least 8 characters."),
+        ("Password1234", "That password is too easy to guess."),
+        ("a short one", "Use at least 12 characters."),
         ("dr.ng@example.org", "Do not use your name or email address as your password."),
     ],
 )

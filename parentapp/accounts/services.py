@@ -12,24 +12,33 @@ from parentapp.audit.services import record
 from parentapp.db import utcnow
 from parentapp.errors import DomainError
 
-# Numbers in sentences are formatted for the reader's language (2,000 / 2 000 / 2.000) and
-# choose the plural form by their value.
-PASSWORD_MESSAGES = {
-    "too_short": lambda: ngettext(
-        "Use at least %(count)s character. A few words together are easy to remember.",
-        "Use at least %(count)s characters. A few words together are easy to remember.",
-        passwords.MIN_LENGTH,
-        count=format_decimal(passwords.MIN_LENGTH),
-    ),
-    "too_long": lambda: ngettext(
-        "Use at most %(count)s character.",
-        "Use at most %(count)s characters.",
-        passwords.MAX_LENGTH,
-        count=format_decimal(passwords.MAX_LENGTH),
-    ),
-    "common": lambda: _("That password is too easy to guess. Try a few words together."),
-    "personal": lambda: _("Do not use your name or email address as your password."),
-}
+
+def password_message(problem: str, *, staff: bool) -> str:
+    """The sentence shown for a message id from ``passwords.password_problem``."""
+    # Numbers in sentences are formatted for the reader's language (2,000 / 2 000 / 2.000) and
+    # choose the plural form by their value.
+    if problem == "too_short":
+        minimum = passwords.min_length(staff=staff)
+        return str(
+            ngettext(
+                "Use at least %(count)s character. A few words together are easy to remember.",
+                "Use at least %(count)s characters. A few words together are easy to remember.",
+                minimum,
+                count=format_decimal(minimum),
+            )
+        )
+    if problem == "too_long":
+        return str(
+            ngettext(
+                "Use at most %(count)s character.",
+                "Use at most %(count)s characters.",
+                passwords.MAX_LENGTH,
+                count=format_decimal(passwords.MAX_LENGTH),
+            )
+        )
+    if problem == "common":
+        return str(_("That password is too easy to guess. Try a few words together."))
+    return str(_("Do not use your name or email address as your password."))
 
 
 class LoginFailedError(DomainError):
@@ -47,12 +56,20 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 
 def check_new_password(
-    password: str, *, email: str = "", name: str = "", field: str = "password"
+    password: str,
+    *,
+    email: str = "",
+    name: str = "",
+    staff: bool = True,
+    field: str = "password",
 ) -> None:
-    """:raises DomainError: the password breaks a rule, with a message for ``field``."""
-    problem = passwords.password_problem(password, email=email, name=name)
+    """:raises DomainError: the password breaks a rule, with a message for ``field``.
+
+    ``staff`` is false only for carers; a caller that does not say gets the stricter rule.
+    """
+    problem = passwords.password_problem(password, staff=staff, email=email, name=name)
     if problem is not None:
-        raise DomainError(PASSWORD_MESSAGES[problem](), field=field)
+        raise DomainError(password_message(problem, staff=staff), field=field)
 
 
 def create_user(
@@ -73,7 +90,7 @@ def create_user(
     email = normalise_email(email)
     if user_by_email(session, email) is not None:
         raise DomainError(_("An account with this email address already exists."), field="email")
-    check_new_password(password, email=email, name=display_name)
+    check_new_password(password, email=email, name=display_name, staff=role != Role.CARER)
     if role in {Role.CLINICIAN, Role.LEAD} and team_id is None:
         raise DomainError(_("Clinicians and team leads must belong to a team."), field="team")
     user = User(
