@@ -28,7 +28,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	STAFF_SECOND_FACTOR=$${STAFF_SECOND_FACTOR:-optional} $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: install with test extras, check style and types, run the whole suite
 test: lint pytest

@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from parentapp import assets, cli, db, error_pages, i18n, security
     from parentapp.extensions import add_retry_after, babel, csrf, limiter
+    from parentapp.signin import guard
 
     db.init_app(app)
     csrf.init_app(app)
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)
     security.init_app(app)
+    guard.init_app(app)
     assets.init_app(app)
     error_pages.init_app(app)
     i18n.init_app(app)
@@ -85,12 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.pwa import shell as pwa_shell
     from parentapp.pwa import views as pwa_views
     from parentapp.reminders import views as reminder_views
+    from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
     from parentapp.triage import views as triage_views
 
     for blueprint in (
         ops.bp,
         accounts.with_views(),
+        signin.with_views(),
         families.with_views(),
         teams.with_views(),
         admin_views.bp,

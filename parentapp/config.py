@@ -37,6 +37,14 @@ def _whole(value: str | None, default: int, name: str) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _second_factor(value: str | None) -> bool:
+    """STAFF_SECOND_FACTOR: "required" (the default) or "optional"."""
+    choice = (value or "required").strip().lower()
+    if choice not in {"required", "optional"}:
+        raise ConfigError(f"STAFF_SECOND_FACTOR must be required or optional, not {value!r}")
+    return choice == "required"
+
+
 def _minutes(value: str | None, default: int) -> timedelta:
     return timedelta(minutes=int(value) if value else default)
 
@@ -62,6 +70,9 @@ class Settings:
     ratelimit_enabled: bool = True
     csrf_enabled: bool = True
     # Clinicians work with many families' records on shared desks: NIST 800-63B AAL2 limits.
+    # Staff must pass a second factor before any page with family data (ASVS 6.3.3, DTAC).
+    # Only development and testing may relax it (STAFF_SECOND_FACTOR=optional).
+    staff_second_factor: bool = True
     clinician_idle_timeout: timedelta = timedelta(minutes=30)
     clinician_absolute_timeout: timedelta = timedelta(hours=12)
     # Carers use their own phone; a long session keeps check-ins easy, and logout still revokes it.
@@ -136,6 +147,7 @@ class Settings:
             database_prepared_statements=_bool(env.get("DATABASE_PREPARED_STATEMENTS"), True),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", base.ratelimit_storage_uri),
             ratelimit_enabled=_bool(env.get("RATELIMIT_ENABLED"), True),
+            staff_second_factor=_second_factor(env.get("STAFF_SECOND_FACTOR")),
             clinician_idle_timeout=_minutes(env.get("CLINICIAN_IDLE_MINUTES"), 30),
             clinician_absolute_timeout=_minutes(env.get("CLINICIAN_ABSOLUTE_MINUTES"), 12 * 60),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", base.default_time_zone),
@@ -198,6 +210,8 @@ class Settings:
             raise ConfigError("RECORD_RETENTION_YEARS must be 1 or more")
         if self.reminder_follow_up <= timedelta(0):
             raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")
+        if self.is_production and not self.staff_second_factor:
+            raise ConfigError("STAFF_SECOND_FACTOR=optional is for development only")
         if not self.is_production:
             return
         if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:

@@ -1,6 +1,6 @@
 """The HTTP error pages (HTML, or JSON under /api/), and how domain errors reach them."""
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -55,12 +55,19 @@ def init_app(app: Flask) -> None:
         return _page(405, _("Not available"), _("That action is not available here."))
 
     @app.errorhandler(429)
-    def _too_many(_error: HTTPException) -> ResponseReturnValue:
-        return _page(
-            429,
-            _("Please wait a moment"),
-            _("There have been too many attempts. Please wait a few minutes and try again."),
+    def _too_many(error: HTTPException) -> ResponseReturnValue:
+        response = make_response(
+            _page(
+                429,
+                _("Please wait a moment"),
+                _("There have been too many attempts. Please wait a few minutes and try again."),
+            )
         )
+        # A refusal raised by the app itself (not Flask-Limiter) says when to come back.
+        retry_after = getattr(error, "retry_after", None)
+        if isinstance(retry_after, int):
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> ResponseReturnValue:

@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Response, request
+from flask import Response
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,11 +13,6 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def submitted_email() -> str:
-    """Rate-limit key for one account, so a spread-out attack on one email is still slowed."""
-    return (request.form.get("email") or "").strip().lower() or get_remote_address()
 
 
 def user_key() -> str:

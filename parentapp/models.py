@@ -9,6 +9,7 @@ from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.reminders.models import PushSubscription, Reminder
+from parentapp.signin.models import PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
 from parentapp.triage.models import Flag, FlagEvent
 
@@ -27,11 +28,14 @@ __all__ = [
     "Leave",
     "LoginSession",
     "Notification",
+    "PasswordReset",
     "PushSubscription",
+    "RecoveryCode",
     "Reminder",
     "Role",
     "Schedule",
     "Team",
     "TeamClosure",
+    "TotpFactor",
     "User",
 ]

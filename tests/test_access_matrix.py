@@ -36,6 +36,8 @@ from tests.world import (
 )
 
 OUTCOMES = frozenset({"ok", "login", "403", "404"})
+# The token of the password-reset link that tests/test_csrf.py makes live for its case.
+RESET_TOKEN = "csrf-case-reset-token-0123456789abcdef"
 
 
 def row(outcomes: str) -> dict[str, str]:
@@ -57,6 +59,7 @@ USER     = row("login     ok    ok    ok           ok       ok        ok        
 # The assigned clinician's own leave: they and the lead may end it; to anyone else it is not there.
 # Closing an account: the family's assigned clinician and the lead; a colleague may not.
 CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403")
+STAFF_LEADS = row("login  403   403   403          403      403       403        ok   ok")
 LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
 # fmt: on
 
@@ -85,6 +88,18 @@ MATRIX: dict[str, Entry] = {
     "accounts.logout": Entry(POST, OPEN),
     "accounts.choose_language": Entry(POST, OPEN),  # the session's language, or the account's
     "accounts.account": Entry(BOTH, USER),
+    # Second factors: one's own (everyone signed in), a colleague's reset (leads, admins).
+    "signin.verify": Entry(BOTH, USER),
+    "signin.setup": Entry(BOTH, USER),
+    "signin.recovery_codes": Entry(GET, USER),
+    "signin.manage": Entry(GET, USER),
+    "signin.renew_recovery_codes": Entry(POST, USER),
+    "signin.turn_off": Entry(POST, USER),
+    "signin.staff_factors": Entry(GET, STAFF_LEADS),
+    "signin.reset_factor": Entry(POST, STAFF_LEADS, lambda w: {"user_id": w.users["colleague"].id}),
+    # Password reset: anyone; a link that is not live is refused with a 400.
+    "signin.forgot": Entry(BOTH, OPEN),
+    "signin.reset_password": Entry(BOTH, OPEN, lambda _w: {"token": RESET_TOKEN}),
     "families.join": Entry(BOTH, OPEN),
     "families.join_link": Entry(GET, OPEN, lambda w: {"code": w.invitation_code}),
     "families.join_about": Entry(BOTH, OPEN),  # back to /join without an invitation

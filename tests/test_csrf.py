@@ -19,7 +19,8 @@ from parentapp.db import utcnow
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, Factory
 from tests.reminders.subscriptions import ENDPOINT, SUBSCRIPTION
-from tests.test_access_matrix import MATRIX
+from tests.signin.conftest import SECRET, code_now
+from tests.test_access_matrix import MATRIX, RESET_TOKEN
 from tests.world import World, build_url, build_world, client_for, route_methods, snapshot
 
 
@@ -133,6 +134,56 @@ def _closure_step(*fields: str) -> Callable[[FlaskClient, World], object]:
 _ask_for_closure = _closure_step("closure_requested_at")
 
 
+def _with_factor(actor: str, *, cleared: bool) -> Callable[[FlaskClient, World], object]:
+    """``actor`` has an authenticator app (tests.signin's secret); with ``cleared`` their
+    session has passed it, else it is at the second-factor step."""
+
+    def prepare(client: FlaskClient, world: World) -> object:
+        from sqlmodel import Session, select
+
+        from parentapp.accounts.models import LoginSession
+        from parentapp.signin.models import TotpFactor
+
+        user = world.users[actor]
+        engine = client.application.extensions["parentapp.engine"]
+        with Session(engine) as session:
+            session.add(TotpFactor(user_id=user.id or 0, secret=SECRET))
+            for row in session.exec(select(LoginSession).where(LoginSession.user_id == user.id)):
+                row.cleared_at = utcnow() if cleared else None
+                session.add(row)
+            session.commit()
+        return None
+
+    return prepare
+
+
+def _pending_secret(client: FlaskClient, _world: World) -> object:
+    with client.session_transaction() as state:
+        state["pending_totp_secret"] = SECRET
+    return None
+
+
+def _live_reset_link(client: FlaskClient, world: World) -> object:
+    from sqlmodel import Session
+
+    from parentapp.signin.models import PasswordReset
+    from parentapp.signin.reset import LIFETIME, _hash
+
+    engine = client.application.extensions["parentapp.engine"]
+    with Session(engine) as session:
+        now = utcnow()
+        session.add(
+            PasswordReset(
+                user_id=world.users["owning_carer"].id or 0,
+                token_hash=_hash(RESET_TOKEN),
+                created_at=now,
+                expires_at=now + LIFETIME,
+            )
+        )
+        session.commit()
+    return None
+
+
 def _recent_birth() -> str:
     return (utcnow().date() - timedelta(days=10)).isoformat()
 
@@ -211,6 +262,37 @@ CASES: dict[str, Case] = {
         "lead",
         "closure.records",
         lambda _w: {"end_reason": "A court order says it must end"},
+    ),
+    "signin.verify": Case(
+        "colleague",
+        "signin.verify",
+        lambda _w: {"code": code_now()},
+        prepare=_with_factor("colleague", cleared=False),
+    ),
+    "signin.setup": Case(
+        "colleague", "signin.setup", lambda _w: {"code": code_now()}, prepare=_pending_secret
+    ),
+    "signin.renew_recovery_codes": Case(
+        "colleague", "signin.manage", lambda _w: {}, prepare=_with_factor("colleague", cleared=True)
+    ),
+    "signin.turn_off": Case(
+        "owning_carer",
+        "signin.manage",
+        lambda _w: {},
+        prepare=_with_factor("owning_carer", cleared=True),
+    ),
+    "signin.reset_factor": Case(
+        "lead",
+        "signin.staff_factors",
+        lambda _w: {},
+        prepare=_with_factor("colleague", cleared=True),
+    ),
+    "signin.forgot": Case("anonymous", "signin.forgot", lambda w: {"email": w.users["lead"].email}),
+    "signin.reset_password": Case(
+        "anonymous",
+        "signin.reset_password",
+        lambda _w: {"password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+        prepare=_live_reset_link,
     ),
     "clinician.carer_nhs_number": Case(
         "assigned_clinician",

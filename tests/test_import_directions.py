@@ -22,11 +22,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "errors",
         "assets",
         "json_errors",
+        "sealing",
     ),
     ("audit",),  # who did what: every domain records here
     ("security",),  # role checks and headers for every page
     ("accounts",),  # people, sign-in, sessions
     ("notifications",),  # the outbox: kinds, enqueue, delivery, backoff
+    ("signin",),  # second factors, the check staff pass, password reset by email
     ("teams",),  # teams, staff, hours, crisis contacts
     ("leave",),  # staff away and their cover
     ("families",),  # families, carers, babies, consent

@@ -209,7 +209,10 @@ def test_production_session_cookie_and_hsts(production_app: Flask, make: Factory
     assert attributes["path"] == "/"
     assert "domain" not in attributes  # the __Host- prefix forbids it
 
-    home = client.get("/clinic", base_url=https)
+    # Production asks staff for a second factor before any page with family data.
+    gated = client.get("/clinic", base_url=https)
+    assert gated.status_code == 302 and gated.location.endswith("/account/second-factor/setup")
+    home = client.get("/account/second-factor/setup", base_url=https)
     assert home.status_code == 200
     assert_common_headers(home)
     assert _no_store(home)

@@ -82,5 +82,9 @@ class LoginSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When this session finished signing in: at once for a person who needs no second
+    # factor, else when they passed (or enrolled) one. Until then they see only the pages
+    # that ask for it. Set once, so that no request has to look up their factors again.
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=255)

@@ -1,7 +1,5 @@
 """Choosing a language (anyone, from the switcher on every page) and the account page."""
 
-from urllib.parse import urlsplit
-
 import flask_babel
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
@@ -11,22 +9,11 @@ from werkzeug.wrappers import Response
 from parentapp.accounts import preferences
 from parentapp.accounts.blueprint import bp
 from parentapp.accounts.forms import AccountForm, LanguageForm
+from parentapp.accounts.paths import safe_next
 from parentapp.db import get_session
 from parentapp.errors import DomainError, apply_to_form
 
 LOCALE_KEY = "locale"  # read by parentapp.i18n.select_locale
-
-
-def safe_next(target: str | None) -> str:
-    """A path on this site to go back to; anything else (another host, a scheme, ``//host``,
-    a backslash some browsers read as a slash) goes to the home page instead."""
-    fallback = url_for("accounts.index")
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return fallback
-    return target
 
 
 @bp.route("/language", methods=["POST"])

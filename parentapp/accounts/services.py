@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from parentapp.accounts import passwords
+from parentapp.accounts import lockout, passwords
 from parentapp.accounts.models import Role, User
 from parentapp.accounts.sessions import end_session, revoke_all, start_session
 from parentapp.audit.services import record
@@ -43,6 +43,10 @@ def password_message(problem: str, *, staff: bool) -> str:
 
 class LoginFailedError(DomainError):
     """Email and password did not match an active account (never says which part was wrong)."""
+
+
+class LockedOutError(LoginFailedError):
+    """Too many failed logins for the account, and it has no second factor to let it through."""
 
 
 def normalise_email(email: str) -> str:
@@ -115,13 +119,28 @@ def create_user(
     return user
 
 
-def log_in(*, session: Session, email: str, password: str) -> User:
+def log_in(*, session: Session, email: str, password: str, locked: bool = False) -> User:
     """Check credentials and open a revocable session.
 
+    ``locked``: the account has used up its failed logins (``lockout``). Then only the right
+    password of an account with a second factor opens a session, which still has that step
+    to pass; anything else is refused the same way, so a guesser learns nothing.
+
+    :raises LockedOutError: ``locked``, and not let through.
     :raises LoginFailedError: wrong email or password, or a deactivated account.
     """
     user = user_by_email(session, email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
+    through = user is not None and ok and user.active
+    if locked and not (through and user is not None and lockout.has_second_factor(user)):
+        record(
+            session=session, action="login.failure", actor_id=user.id if user else None,
+            detail="locked",
+        )  # fmt: skip
+        session.commit()
+        raise LockedOutError(
+            _("There have been too many attempts. Please wait a few minutes and try again.")
+        )
     if user is None or not ok or not user.active:
         record(
             session=session,
@@ -135,7 +154,9 @@ def log_in(*, session: Session, email: str, password: str) -> User:
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
     session.add(user)
-    start_session(session, user)
+    row = start_session(session, user)
+    if not lockout.needs_second_factor_step(user):
+        row.cleared_at = user.last_login_at  # nothing more to pass: no check on each request
     record(session=session, action="login.success", actor_id=user.id)
     session.commit()
     return user

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlmodel import Session, col, select
@@ -114,4 +114,11 @@ def load_user(user_id: str) -> User | None:
         row.last_seen_at = now
         db.add(row)
         db.commit()
+    g.login_session = row
     return user
+
+
+def current_login_session() -> LoginSession | None:
+    """The live session row of this request's signed-in person (read by ``load_user``)."""
+    row: LoginSession | None = g.get("login_session")
+    return row

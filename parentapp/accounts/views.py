@@ -1,16 +1,17 @@
 """Login, logout and the landing page that sends each role to its home."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from parentapp.accounts import services
+from parentapp.accounts import lockout, services
 from parentapp.accounts.blueprint import bp
 from parentapp.accounts.forms import LoginForm
+from parentapp.accounts.paths import safe_next
 from parentapp.db import get_session
 from parentapp.errors import apply_to_form
-from parentapp.extensions import limiter, submitted_email
+from parentapp.extensions import limiter
 
 HOME_BY_ROLE = {
     "carer": "checkins.home",
@@ -34,26 +35,34 @@ def index() -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 15 minutes", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=submitted_email, deduct_when=_failed)
-def login() -> Response | str:
-    """Log in with email and password."""
+def login() -> Response | str | tuple[str, int, dict[str, str]]:
+    """Log in with email and password, then go where the login prompt was asked from (a path
+    on this site only: ``next`` from anywhere else is ignored)."""
+    onward = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.index"))
+        return redirect(onward)
     form = LoginForm()
     if form.validate_on_submit():
+        email = form.email.data or ""
+        # Per account as well as per client address (the limit above): spread-out guesses at
+        # one account are slowed too; lockout.py says why the right password may pass.
+        locked = lockout.locked(email)
         try:
             services.log_in(
-                session=get_session(),
-                email=form.email.data or "",
-                password=form.password.data or "",
+                session=get_session(), email=email, password=form.password.data or "", locked=locked
             )
+        except services.LockedOutError:
+            lockout.count_failure(email)
+            abort(429, retry_after=lockout.seconds_left(email))
         except services.LoginFailedError as error:
+            lockout.count_failure(email)
             apply_to_form(form, error)
         else:
-            return redirect(url_for("accounts.index"))
+            return redirect(onward)
     elif request.method == "GET" and session.pop("session_expired", False):
         flash(_("You were logged out after a period of inactivity. Please log in again."), "info")
-    return render_template("accounts/login.html", form=form)
+    next_path = onward if onward != url_for("accounts.index") else None
+    return render_template("accounts/login.html", form=form, next=next_path)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -93,6 +93,8 @@ def _finish(
     if error is None:
         row.delivered_at = now
         row.last_error = None
+        if "sealed" in row.payload:
+            row.payload = {}  # a reset link's token: sent, so no longer kept anywhere
     else:
         row.attempts += 1
         row.last_error = _short_error(error)

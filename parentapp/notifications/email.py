@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from parentapp.accounts.models import User
 from parentapp.config import Settings
 from parentapp.notifications.models import Notification
+from parentapp.sealing import unseal
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 15
@@ -32,9 +33,13 @@ SUBJECTS = {
     "flag_reassigned": _l("A family's flags are now yours"),
     "digest": _l("Your open flags today"),
     "reminder": _l("Your check-in is ready"),
+    "factor_reset": _l("Your second factor was reset"),
+    "password_reset": _l("Reset your password"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
-LINKS = {"digest": "/clinic", "reminder": "/home"}
+LINKS = {"digest": "/clinic", "reminder": "/home", "factor_reset": "/login"}
+# The path a password-reset link opens, followed by its token (sealed in the payload).
+RESET_PATH = "/password/reset/"
 
 Send = Callable[[EmailMessage], object]
 
@@ -47,6 +52,11 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
     """The email for ``notification``, in the recipient's language."""
     kind = notification.kind if notification.kind in SUBJECTS else "flag_opened"
     link = settings.app_base_url + LINKS.get(kind, "/flags")
+    if kind == "password_reset":
+        token = unseal(settings.secret_key, str(notification.payload.get("sealed", "")))
+        if token is None:
+            raise MailNotConfigured("a reset link sealed with another SECRET_KEY")
+        link = settings.app_base_url + RESET_PATH + token
     with force_locale(recipient.locale or "en"):
         subject = str(SUBJECTS[kind])
         body = render_template(

@@ -25,6 +25,10 @@ class Kind(enum.StrEnum):
     DIGEST = "digest"
     # To a carer: a check-in is due (the email fallback of a push reminder).
     REMINDER = "reminder"
+    # To anyone: their second factor was reset by a lead or an administrator.
+    FACTOR_RESET = "factor_reset"
+    # To anyone: the link to reset a forgotten password (payload: the sealed token).
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind, not a password
 
 
 def enqueue(
