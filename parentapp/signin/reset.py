@@ -43,8 +43,8 @@ def _hash(token: str) -> str:
 def request_reset(session: Session, *, email: str, now: datetime) -> None:
     """Send a reset link to ``email`` if it is an active account's; say nothing either way.
 
-    The same work is done for an unknown address up to the last step, so that the answer
-    takes the same time (ASVS 6.3.8); the difference is one insert in one transaction.
+    The same work is done for an unknown address up to the last step; the view also holds
+    every answer to the same minimum time, so the remaining difference does not show.
     """
     user = user_by_email(session, email)
     token = secrets.token_urlsafe(32)
