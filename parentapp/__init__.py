@@ -4,6 +4,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from parentapp.config import Settings
+from parentapp.ids import RowIdConverter
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -12,6 +13,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(settings.flask_config())
+    # Before any route is added: each <int:...> in a route is a row id (parentapp/ids.py).
+    app.url_map.converters["int"] = RowIdConverter
     if settings.trusted_proxies:
         # Behind a load balancer the real client address is needed for rate limits and audit.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -94,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         ops.bp,
         accounts.with_views(),
-        signin.with_views(),
+        *signin.with_views(),
         families.with_views(),
         teams.with_views(),
         admin_views.bp,

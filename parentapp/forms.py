@@ -5,12 +5,15 @@ from typing import Any, ParamSpec
 
 import flask_babel
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField
+from wtforms import SelectChoice, SelectField, SelectMultipleField
+from wtforms.validators import NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, PermissionDeniedError, apply_to_form
+from parentapp.ids import MAX_ID
 from parentapp.text import clean_field
 
 P = ParamSpec("P")
@@ -54,6 +57,34 @@ class Form(FlaskForm):
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class IdChoiceField(SelectField):
+    """A choice of one of the rows the view offers (``choices``: their ids and names).
+
+    Anything else sent, another team's id, -1, "abc" or a number no key can hold, makes the
+    form invalid with ``message`` beside the field, so it never reaches a query: the view reads
+    ``data`` only after ``validate()``.
+    """
+
+    def __init__(
+        self, label: Any = None, validators: Any = None, *, message: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            label,
+            validators,
+            coerce=int,
+            validate_choice=True,
+            # "abc" is as much not a choice as 7 is: one message for both.
+            invalid_value_message=message or _l("Not a valid choice."),
+            invalid_choice_message=message or _l("Not a valid choice."),
+            **kwargs,
+        )
+
+
+# For a row's id a page sends back in a hidden field: a number out of range is refused by the
+# form, as "abc" is, before a query sees it (parentapp/ids.py).
+ROW_ID_RANGE = NumberRange(min=1, max=MAX_ID)
 
 
 class MultiCheckboxField(SelectMultipleField):

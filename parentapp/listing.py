@@ -22,6 +22,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
+from parentapp.ids import MAX_ID
+
 T = TypeVar("T")
 # A cursor is a handful of short values; anything longer was not made here.
 CURSOR_MAX = 200
@@ -185,7 +187,9 @@ class BadCursor(ValueError):
 def _typed(value: object, kind: type, nullable: bool) -> Value:
     if value is None and nullable:
         return None
-    if kind is int and type(value) is int:
+    # An integer no INTEGER column holds is no row's sort key, and SQLite cannot even send one
+    # past 64 bits (parentapp/ids.py).
+    if kind is int and type(value) is int and -MAX_ID - 1 <= value <= MAX_ID:
         return value
     if kind is str and isinstance(value, str):
         return value

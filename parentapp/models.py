@@ -9,7 +9,7 @@ from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.reminders.models import PushSubscription, Reminder
-from parentapp.signin.models import PasswordReset, RecoveryCode, TotpFactor
+from parentapp.signin.models import Passkey, PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
 from parentapp.triage.models import Flag, FlagEvent
 
@@ -28,6 +28,7 @@ __all__ = [
     "Leave",
     "LoginSession",
     "Notification",
+    "Passkey",
     "PasswordReset",
     "PushSubscription",
     "RecoveryCode",

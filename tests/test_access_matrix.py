@@ -95,6 +95,12 @@ MATRIX: dict[str, Entry] = {
     "signin.manage": Entry(GET, USER),
     "signin.renew_recovery_codes": Entry(POST, USER),
     "signin.turn_off": Entry(POST, USER),
+    "passkeys.register_options": Entry(POST, USER),
+    "passkeys.register": Entry(POST, USER),  # an empty body: 400
+    "passkeys.sign_in_options": Entry(POST, OPEN),
+    "passkeys.sign_in": Entry(POST, OPEN),  # no challenge asked for: 400
+    # Nobody in the world has a passkey: "not one of yours", back to the page.
+    "signin.passkey_remove": Entry(POST, USER, lambda _w: {"passkey_id": 1}),
     "signin.staff_factors": Entry(GET, STAFF_LEADS),
     "signin.reset_factor": Entry(POST, STAFF_LEADS, lambda w: {"user_id": w.users["colleague"].id}),
     # Password reset: anyone; a link that is not live is refused with a 400.

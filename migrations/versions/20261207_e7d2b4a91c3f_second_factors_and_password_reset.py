@@ -1,4 +1,4 @@
-"""second factors (authenticator apps, recovery codes), when a session finished signing in,
+"""second factors (authenticator apps, passkeys, recovery codes), when a session finished signing in,
 and password-reset links
 
 Revision ID: e7d2b4a91c3f
@@ -37,6 +37,21 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_totp_factor_user_id'), 'totp_factor', ['user_id'], unique=True)
     op.create_table(
+        'passkey',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('credential_id', sa.LargeBinary(), nullable=False),
+        sa.Column('public_key', sa.LargeBinary(), nullable=False),
+        sa.Column('sign_count', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        _when('created_at', nullable=False),
+        _when('last_used_at'),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('credential_id'),
+    )
+    op.create_index(op.f('ix_passkey_user_id'), 'passkey', ['user_id'], unique=False)
+    op.create_table(
         'recovery_code',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
@@ -71,6 +86,7 @@ def downgrade() -> None:
     for table, indexes in (
         ('password_reset', ('token_hash', 'user_id')),
         ('recovery_code', ('code_hash', 'user_id')),
+        ('passkey', ('user_id',)),
         ('totp_factor', ('user_id',)),
     ):
         for column in indexes:

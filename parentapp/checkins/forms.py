@@ -27,6 +27,7 @@ from parentapp.checkins.models import DEFAULT_INTERVAL_DAYS
 from parentapp.checkins.services import INFANT_FIELD
 from parentapp.families.models import Infant
 from parentapp.forms import Form, choices
+from parentapp.ids import parse_row_id
 from parentapp.instruments.answers import enabled_items
 from parentapp.instruments.schema import Definition, Item, ItemType
 
@@ -78,8 +79,7 @@ class CheckInForm(Form):
     def chosen_infant(self) -> int | None:
         if INFANT_FIELD not in self:
             return None
-        value = self[INFANT_FIELD].data
-        return int(value) if isinstance(value, str) and value.isdigit() else None
+        return parse_row_id(self[INFANT_FIELD].data)
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Put the service's messages (by link_id) beside their fields."""

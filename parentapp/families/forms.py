@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from parentapp.accounts.forms import EmailMixin, language_choices
 from parentapp.accounts.passwords import MAX_LENGTH
 from parentapp.families.roles import CarerRole
-from parentapp.forms import Form, choices
+from parentapp.forms import Form, IdChoiceField, choices
 
 CARER_ROLE_LABELS = {
     CarerRole.MOTHER: _l("Mother"),
@@ -45,8 +45,10 @@ class FamilyForm(InfantFieldsMixin, Form):
         validators=[DataRequired(_l("Enter a name or reference for the family.")), Length(max=120)],
         description=_l("Seen only by your team."),
     )
-    assigned_clinician_id = SelectField(
-        _l("Assigned clinician"), coerce=int, validators=[InputRequired()]
+    assigned_clinician_id = IdChoiceField(
+        _l("Assigned clinician"),
+        validators=[InputRequired()],
+        message=_l("Choose a clinician from your team."),
     )
     infant_name = StringField(
         _l("Baby's name or nickname"),
@@ -79,8 +81,10 @@ def nhs_number_form(key: str, **kwargs: object) -> NhsNumberForm:
 
 
 class ReassignForm(Form):
-    assigned_clinician_id = SelectField(
-        _l("Assigned clinician"), coerce=int, validators=[InputRequired()]
+    assigned_clinician_id = IdChoiceField(
+        _l("Assigned clinician"),
+        validators=[InputRequired()],
+        message=_l("Choose a clinician from your team."),
     )
 
 

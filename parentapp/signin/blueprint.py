@@ -5,8 +5,14 @@ from flask import Blueprint
 bp = Blueprint("signin", __name__, template_folder="templates")
 
 
-def with_views() -> Blueprint:
-    """The blueprint with its routes attached (see accounts.blueprint)."""
-    from parentapp.signin import factor_views, reset_views, staff_views  # noqa: F401
+def with_views() -> tuple[Blueprint, Blueprint]:
+    """The blueprint with its routes attached (see accounts.blueprint), and the passkey
+    routes' own, which answer JSON."""
+    from parentapp.signin import (  # noqa: F401 - attach routes
+        factor_views,
+        passkey_views,
+        reset_views,
+        staff_views,
+    )
 
-    return bp
+    return bp, passkey_views.passkeys_bp

@@ -15,7 +15,7 @@ from parentapp.accounts.sessions import current_login_session
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.extensions import limiter, user_key
-from parentapp.signin import codes, factors
+from parentapp.signin import codes, factors, passkeys
 from parentapp.signin.blueprint import bp
 from parentapp.signin.forms import CodeForm, SetupForm
 from parentapp.signin.guard import AFTER_KEY
@@ -49,7 +49,7 @@ def verify() -> Response | str | tuple[str, int]:
     if row.cleared_at is not None:
         return _onward()
     db = get_session()
-    if factors.totp_of(db, user.id or 0) is None:
+    if not factors.has_factor(db, user.id or 0):
         return redirect(url_for("signin.setup"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -72,7 +72,12 @@ def verify() -> Response | str | tuple[str, int]:
                 )
             return _onward()
     status = 400 if form.is_submitted() else 200
-    return render_template("signin/verify.html", form=form), status
+    return render_template(
+        "signin/verify.html",
+        form=form,
+        has_app=factors.totp_of(db, user.id or 0) is not None,
+        has_passkey=bool(passkeys.passkeys_of(db, user.id or 0)),
+    ), status
 
 
 @bp.route("/account/second-factor/setup", methods=["GET", "POST"])
@@ -84,7 +89,7 @@ def setup() -> Response | str | tuple[str, int]:
     user, row = signed_in(), _row()
     db = get_session()
     enrolled = factors.totp_of(db, user.id or 0) is not None
-    if enrolled and row.cleared_at is None:
+    if factors.has_factor(db, user.id or 0) and row.cleared_at is None:
         return redirect(url_for("signin.verify"))  # a second app only after the first code
     secret = session.get(PENDING_SECRET) or codes.new_secret()
     session[PENDING_SECRET] = secret
@@ -134,6 +139,7 @@ def manage() -> str:
     return render_template(
         "signin/manage.html",
         factor=factors.totp_of(db, user.id or 0),
+        keys=passkeys.passkeys_of(db, user.id or 0),
         left=factors.unused_recovery_codes(db, user.id or 0),
         required=factors.required_for(user),
     )
@@ -145,7 +151,7 @@ def renew_recovery_codes() -> Response:
     """Ten new recovery codes; the old ones stop working."""
     user = signed_in()
     db = get_session()
-    if factors.totp_of(db, user.id or 0) is None:
+    if not factors.has_factor(db, user.id or 0):
         flash(_("Set up an authenticator app first."), "error")
         return redirect(url_for("signin.manage"))
     session[SHOW_CODES] = factors.new_recovery_codes(db, user=user, now=utcnow())

@@ -16,7 +16,7 @@ from parentapp.errors import DomainError, PermissionDeniedError
 from parentapp.notifications.models import Channel
 from parentapp.notifications.services import Kind, enqueue
 from parentapp.signin import codes
-from parentapp.signin.models import RecoveryCode, TotpFactor
+from parentapp.signin.models import Passkey, RecoveryCode, TotpFactor
 
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.LEAD, Role.ADMIN})
 
@@ -29,6 +29,13 @@ def totp_of(session: Session, user_id: int) -> TotpFactor | None:
     return session.exec(select(TotpFactor).where(TotpFactor.user_id == user_id)).first()
 
 
+def has_factor(session: Session, user_id: int) -> bool:
+    """An authenticator app or a passkey."""
+    if totp_of(session, user_id) is not None:
+        return True
+    return session.exec(select(Passkey.id).where(Passkey.user_id == user_id)).first() is not None
+
+
 def required_for(user: User) -> bool:
     """Staff must have a second factor, unless development relaxed it."""
     settings: Settings = current_app.config["PARENTAPP_SETTINGS"]
@@ -38,7 +45,7 @@ def required_for(user: User) -> bool:
 def step_needed(session: Session, user: User) -> bool:
     """Whether a new session of ``user`` must pass a second factor: theirs, if they have
     one (a carer who turned one on), or the one staff must enrol."""
-    return required_for(user) or totp_of(session, user.id or 0) is not None
+    return required_for(user) or has_factor(session, user.id or 0)
 
 
 def clear(session: Session, row: LoginSession, now: datetime) -> None:
@@ -64,14 +71,15 @@ def enrol_totp(
     factor = totp_of(session, user.id or 0) or TotpFactor(user_id=user.id or 0, secret=secret)
     factor.secret, factor.last_step, factor.created_at = secret, step, now
     session.add(factor)
-    recovery = _new_recovery_codes(session, user, now)
+    recovery = make_recovery_codes(session, user, now)
     clear(session, row, now)
     record(session=session, action="factor.enrolled", actor_id=user.id, detail="totp")
     session.commit()
     return recovery
 
 
-def _new_recovery_codes(session: Session, user: User, now: datetime) -> list[str]:
+def make_recovery_codes(session: Session, user: User, now: datetime) -> list[str]:
+    """Ten new recovery codes in place of any old ones, as shown (the caller commits)."""
     session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
     fresh = codes.new_recovery_codes()
     session.add_all(
@@ -83,7 +91,7 @@ def _new_recovery_codes(session: Session, user: User, now: datetime) -> list[str
 
 def new_recovery_codes(session: Session, *, user: User, now: datetime) -> list[str]:
     """Replace every recovery code of ``user`` (the old ones stop working); audited."""
-    fresh = _new_recovery_codes(session, user, now)
+    fresh = make_recovery_codes(session, user, now)
     record(session=session, action="factor.recovery_codes_renewed", actor_id=user.id)
     session.commit()
     return fresh
@@ -168,7 +176,7 @@ def may_reset(actor: User, person: User) -> bool:
 
 
 def reset_factor(session: Session, *, actor: User, person: User, now: datetime) -> None:
-    """Remove ``person``'s authenticator and recovery codes and end their sessions: they enrol
+    """Remove ``person``'s authenticator, passkeys and recovery codes and end their sessions: they enrol
     again when they next sign in. Audited, and they are emailed (a reset they did not ask
     for is how they would learn of a colleague's mistake or an attack).
 
@@ -176,8 +184,7 @@ def reset_factor(session: Session, *, actor: User, person: User, now: datetime) 
     """
     if not may_reset(actor, person):
         raise PermissionDeniedError(_("You cannot reset this person's second factor."))
-    session.execute(sa.delete(TotpFactor).where(col(TotpFactor.user_id) == person.id))
-    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == person.id))
+    _remove_all(session, person.id or 0)
     revoke_all(session, person.id or 0)
     enqueue(
         session=session,
@@ -204,7 +211,12 @@ def turn_off(session: Session, *, user: User) -> None:
     """
     if required_for(user):
         raise PermissionDeniedError(_("Your second factor is required for your role."))
-    session.execute(sa.delete(TotpFactor).where(col(TotpFactor.user_id) == user.id))
-    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
+    _remove_all(session, user.id or 0)
     record(session=session, action="factor.removed", actor_id=user.id)
     session.commit()
+
+
+def _remove_all(session: Session, user_id: int) -> None:
+    """Every second factor of a person: authenticator, passkeys and recovery codes."""
+    for model in (TotpFactor, Passkey, RecoveryCode):
+        session.execute(sa.delete(model).where(col(model.user_id) == user_id))

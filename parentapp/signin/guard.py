@@ -18,6 +18,10 @@ OPEN_ENDPOINTS = frozenset(
         "signin.verify",
         "signin.setup",
         "signin.recovery_codes",
+        "passkeys.sign_in_options",
+        "passkeys.register_options",
+        "passkeys.register",
+        "passkeys.sign_in",
         "accounts.logout",
         "accounts.choose_language",
         "ops.healthz",
@@ -50,12 +54,12 @@ def check_second_factor() -> Response | None:
         return response
     if request.method == "GET":
         session[AFTER_KEY] = request.full_path.rstrip("?")
-    enrolled = factors.totp_of(db, current_user.id) is not None
+    enrolled = factors.has_factor(db, current_user.id)
     return redirect(url_for("signin.verify" if enrolled else "signin.setup"))
 
 
 def _has_second_factor(user: User) -> bool:
-    return factors.totp_of(get_session(), user.id or 0) is not None
+    return factors.has_factor(get_session(), user.id or 0)
 
 
 def _needs_step(user: User) -> bool:

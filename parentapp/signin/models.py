@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from parentapp.db import UTCDateTime, utcnow
@@ -20,6 +21,24 @@ class TotpFactor(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The time step of the last code accepted: a code is good once, even within its step.
     last_step: int = Field(default=0)
+
+
+class Passkey(SQLModel, table=True):
+    """A passkey (WebAuthn credential) registered by one person: a second factor, or the only
+    one needed to sign in, since it proves both the device and (with user verification) the
+    person, and cannot be phished."""
+
+    __tablename__ = "passkey"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    credential_id: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False, unique=True))
+    public_key: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    # The authenticator's counter: a value that goes backwards means a cloned key.
+    sign_count: int = Field(default=0)
+    name: str = Field(max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RecoveryCode(SQLModel, table=True):

@@ -16,7 +16,6 @@ from parentapp.signin import reset
 from parentapp.signin.blueprint import bp
 from parentapp.signin.forms import ForgotForm, NewPasswordForm
 
-
 # The answer never comes sooner than this after the request: sending a link does a little more
 # work than refusing an unknown address, and the difference must not show (ASVS 6.3.8).
 ANSWER_AFTER_SECONDS = 0.2

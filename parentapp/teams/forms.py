@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from parentapp.accounts.forms import EmailMixin
 from parentapp.accounts.passwords import MAX_LENGTH
-from parentapp.forms import Form, MultiCheckboxField, choices
+from parentapp.forms import ROW_ID_RANGE, Form, IdChoiceField, MultiCheckboxField, choices
 from parentapp.teams.models import (
     CLOSURE_REASON_MAX,
     CONCERN_RESPONSE_BOUNDS,
@@ -54,7 +54,7 @@ class StaffForm(EmailMixin, Form):
     role = SelectField(
         _l("Role"), choices=choices(STAFF_ROLE_LABELS.items()), validators=[InputRequired()]
     )
-    team_id = SelectField(_l("Team"), coerce=int, validators=[InputRequired()])
+    team_id = IdChoiceField(_l("Team"), validators=[InputRequired()])
     password = PasswordField(
         _l("First password"),
         validators=[DataRequired(_l("Choose a first password.")), Length(max=MAX_LENGTH)],
@@ -189,9 +189,9 @@ class TeamSettingsForm(TeamSettingsBase):
         # Checked by the service, which gives the translated message.
         validate_choice=False,
     )
-    duty_clinician_id = SelectField(
+    duty_clinician_id = IdChoiceField(
         _l("Duty clinician"),
-        coerce=int,
+        message=_l("Choose a clinician in this team."),
         description=_l(
             "Sees the whole team's flags and is the first to hear of an urgent flag nobody has acknowledged."
         ),
@@ -280,4 +280,4 @@ class ClosureForm(Form):
 
 
 class RemoveClosureForm(Form):
-    closure_id = IntegerField(validators=[InputRequired()])
+    closure_id = IntegerField(validators=[InputRequired(), ROW_ID_RANGE])

@@ -79,7 +79,7 @@ def new_context(browser: Browser, live_server: str) -> Iterator[NewContext]:
     opened: list[BrowserContext] = []
 
     def _open(device: dict[str, Any], **kw: Any) -> BrowserContext:
-        context = browser.new_context(base_url=live_server, **device, **kw)
+        context = browser.new_context(**{"base_url": live_server, **device, **kw})
         context.set_default_timeout(10_000)
         opened.append(context)
         return context

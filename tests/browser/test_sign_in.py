@@ -8,7 +8,7 @@ import time
 import pyotp
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from parentapp.accounts.models import Role
 from parentapp.config import Settings
@@ -110,3 +110,48 @@ def test_a_carer_resets_a_forgotten_password_and_an_old_cookie_stops_working(
     expect(stolen).to_have_url(re.compile(r"/login"))
     log_in(other, email, NEW_PASSWORD)
     expect(other).to_have_url(re.compile(r"/home$"))
+
+
+def _virtual_authenticator(context: BrowserContext, page: Page) -> None:
+    """Chromium's virtual authenticator (DevTools WebAuthn domain): a platform passkey store
+    that verifies its user, with presence simulated."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+
+def test_a_clinician_enrols_a_passkey_then_signs_in_with_it_alone(
+    new_context: NewContext, live_server: str, make: Factory
+) -> None:
+    clinician = make.user(Role.CLINICIAN, make.team(), display_name="Pat Passkey")
+    # WebAuthn needs a domain, not an IP address: the same server, by the name localhost.
+    context = new_context(DESKTOP, base_url=live_server.replace("127.0.0.1", "localhost"))
+    page = context.new_page()
+    _virtual_authenticator(context, page)
+    log_in(page, clinician.email)
+    expect(page).to_have_url(re.compile(r"/account/second-factor/setup$"))
+
+    page.get_by_role("button", name="Set up a passkey").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    page.get_by_role("link", name="I have kept them: continue").click()
+    page.goto("/flags")
+    expect(page).to_have_url(re.compile(r"/flags$"))
+
+    page.locator("form[action='/logout'] [type=submit]").first.click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    page.goto("/login?next=/flags")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    expect(page).to_have_url(re.compile(r"/flags$"))
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
