@@ -28,6 +28,11 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _words(value: str | None) -> tuple[str, ...]:
+    """A list setting: separated by commas or spaces."""
+    return tuple(word.lower() for word in (value or "").replace(",", " ").split())
+
+
 def _whole(value: str | None, default: int, name: str) -> int:
     if value is None or not value.strip():
         return default
@@ -111,6 +116,18 @@ class Settings:
     # example as part of maternity or children's records) sets its own. When it has passed, a
     # lead is asked to decide: nothing is destroyed automatically.
     record_retention_years: int = 20
+    # Single sign-on for staff (OpenID Connect); off while OIDC_ISSUER is empty.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    # A PEM private key file: the client then proves itself with private_key_jwt instead.
+    oidc_private_key_file: str = ""
+    # New staff from SSO: only when allowed, for these email domains, into this team.
+    oidc_create_staff: bool = False
+    oidc_staff_domains: tuple[str, ...] = ()
+    oidc_new_staff_team: str = ""
+    # acr values that mean the provider did a second factor (amr "mfa", "hwk", "otp" do too).
+    oidc_mfa_acr: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -168,6 +185,14 @@ class Settings:
             vapid_private_key=env.get("VAPID_PRIVATE_KEY", "").strip().replace("\\n", "\n"),
             vapid_subject=env.get("VAPID_SUBJECT", "").strip(),
             reminder_follow_up=timedelta(hours=float(env.get("REMINDER_FOLLOW_UP_HOURS") or 24)),
+            oidc_issuer=env.get("OIDC_ISSUER", "").strip().rstrip("/"),
+            oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),
+            oidc_private_key_file=env.get("OIDC_PRIVATE_KEY_FILE", "").strip(),
+            oidc_create_staff=_bool(env.get("OIDC_CREATE_STAFF"), False),
+            oidc_staff_domains=_words(env.get("OIDC_STAFF_DOMAINS")),
+            oidc_new_staff_team=env.get("OIDC_NEW_STAFF_TEAM", "").strip(),
+            oidc_mfa_acr=_words(env.get("OIDC_MFA_ACR")),
             record_retention_years=_whole(
                 env.get("RECORD_RETENTION_YEARS"),
                 base.record_retention_years,
@@ -210,6 +235,10 @@ class Settings:
             raise ConfigError("RECORD_RETENTION_YEARS must be 1 or more")
         if self.reminder_follow_up <= timedelta(0):
             raise ConfigError("REMINDER_FOLLOW_UP_HOURS must be more than 0")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ConfigError("OIDC_CLIENT_ID must be set with OIDC_ISSUER")
+        if self.oidc_create_staff and not (self.oidc_staff_domains and self.oidc_new_staff_team):
+            raise ConfigError("OIDC_CREATE_STAFF needs OIDC_STAFF_DOMAINS and OIDC_NEW_STAFF_TEAM")
         if self.is_production and not self.staff_second_factor:
             raise ConfigError("STAFF_SECOND_FACTOR=optional is for development only")
         if not self.is_production:

@@ -60,6 +60,8 @@ USER     = row("login     ok    ok    ok           ok       ok        ok        
 # Closing an account: the family's assigned clinician and the lead; a colleague may not.
 CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403")
 STAFF_LEADS = row("login  403   403   403          403      403       403        ok   ok")
+# A deployment without single sign-on: its routes are not there for anyone.
+NOT_HERE = row("404      404   404   404          404      404       404        404  404")
 LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
 # fmt: on
 
@@ -104,6 +106,8 @@ MATRIX: dict[str, Entry] = {
     "signin.staff_factors": Entry(GET, STAFF_LEADS),
     "signin.reset_factor": Entry(POST, STAFF_LEADS, lambda w: {"user_id": w.users["colleague"].id}),
     # Password reset: anyone; a link that is not live is refused with a 400.
+    "signin.sso_start": Entry(GET, NOT_HERE),
+    "signin.sso_callback": Entry(GET, NOT_HERE),
     "signin.forgot": Entry(BOTH, OPEN),
     "signin.reset_password": Entry(BOTH, OPEN, lambda _w: {"token": RESET_TOKEN}),
     "families.join": Entry(BOTH, OPEN),

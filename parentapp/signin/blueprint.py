@@ -12,6 +12,7 @@ def with_views() -> tuple[Blueprint, Blueprint]:
         factor_views,
         passkey_views,
         reset_views,
+        sso_views,
         staff_views,
     )
 
