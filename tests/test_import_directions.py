@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "extensions",
         "listing",
         "forms",
+        "ids",
         "errors",
         "assets",
         "json_errors",
