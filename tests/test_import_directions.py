@@ -29,9 +29,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("security",),  # role checks and headers for every page
     ("accounts",),  # people, sign-in, sessions
     ("notifications",),  # the outbox: kinds, enqueue, delivery, backoff
-    ("signin",),  # second factors, the check staff pass, password reset by email
     ("teams",),  # teams, staff, hours, crisis contacts
     ("leave",),  # staff away and their cover
+    ("signin",),  # second factors, passkeys, single sign-on, password reset by email
     ("families",),  # families, carers, babies, consent
     ("instruments",),  # questionnaires as data, scoring
     ("triage",),  # rules, flags, escalation, the clinician's queues

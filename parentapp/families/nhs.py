@@ -20,7 +20,8 @@ def parse_nhs_number(typed: str | None, field: str = "nhs_number") -> str | None
     text = _SEPARATORS.sub("", typed or "")
     if not text:
         return None
-    if len(text) != 10 or not text.isdigit():
+    # ASCII digits only: isdigit() also takes other scripts' digits, which no system reads back.
+    if not re.fullmatch(r"[0-9]{10}", text):
         raise DomainError(_("An NHS number has 10 digits, for example 943 476 5919."), field)
     if not is_valid(text):
         raise DomainError(

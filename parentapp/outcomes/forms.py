@@ -13,6 +13,9 @@ from parentapp.forms import Form
 DEFAULT_DAYS = 90
 # ISO (what a date picker sends) and the way people in the UK write a date by hand.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Days the app can have records for; outside them a period means nothing (and year 9999's
+# next midnight does not exist).
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
 
 
 class PeriodForm(Form):
@@ -42,4 +45,6 @@ class PeriodForm(Form):
 def _date_typed(field: DateField) -> None:
     if field.data is None and field.raw_data and field.raw_data[0].strip():
         field.errors.clear()  # WTForms' own wording names no format: say what to type
+        raise ValidationError(_l("Enter a date such as 24/12/2027."))
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
         raise ValidationError(_l("Enter a date such as 24/12/2027."))

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from parentapp.accounts import lockout, passwords
-from parentapp.accounts.models import User
+from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import check_new_password, user_by_email
 from parentapp.accounts.sessions import revoke_all
 from parentapp.audit.services import record, record_now
@@ -130,7 +130,9 @@ def reset_password(session: Session, *, token: str, password: str, now: datetime
     """
     found = check_link(session, token=token, now=now)
     user = found.user
-    check_new_password(password, email=user.email, name=user.display_name)
+    check_new_password(
+        password, email=user.email, name=user.display_name, staff=user.role != Role.CARER
+    )
     # Locked and checked again: two tabs submitting the same link cannot both use it.
     reset = session.exec(
         select(PasswordReset).where(PasswordReset.id == found.reset.id).with_for_update()

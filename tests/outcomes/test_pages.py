@@ -36,7 +36,9 @@ def test_a_period_that_ends_before_it_starts_is_refused_beside_the_end(
     assert "<table" not in html  # no figures for a period that does not exist
 
 
-@pytest.mark.parametrize("typed", ["yesterday", "2026-02-30", "31/02/2026", "2026-13-01"])
+@pytest.mark.parametrize(
+    "typed", ["yesterday", "2026-02-30", "31/02/2026", "2026-13-01", "9999-12-31", "0001-01-01"]
+)
 def test_a_date_that_cannot_be_read_is_refused_beside_its_field(
     clinician: FlaskClient, typed: str
 ) -> None:

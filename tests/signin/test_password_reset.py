@@ -177,3 +177,18 @@ def test_a_weak_or_mismatched_new_password_changes_nothing(
     with app.app_context():
         assert passwords.verify_password(db.get_one(User, carer.id).password_hash, PASSWORD)
     assert db.exec(select(PasswordReset)).one().used_at is None
+
+
+def test_a_carer_is_held_to_the_carers_length_and_staff_to_theirs(
+    app: Flask, client: FlaskClient, make: Factory, db: Session, smtp: SmtpServer
+):
+    carer = make.user(Role.CARER)
+    clinician = make.user(Role.CLINICIAN, make.team())
+    for person, short, ok in (
+        (carer, "seven c", "eight ch"),
+        (clinician, "elevenchars", "twelve chars"),
+    ):
+        _ask(client, person.email)
+        path, _mail = _link(app, smtp, person.email)
+        assert client.post(path, data={"password": short, "confirm": short}).status_code == 400
+        assert client.post(path, data={"password": ok, "confirm": ok}).status_code == 302
