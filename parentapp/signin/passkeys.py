@@ -102,8 +102,11 @@ def register(
             require_user_verification=True,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
-        record_now(action="factor.failed", actor_id=user.id, detail=f"passkey-register {error}")
-        raise PasskeyRefusedError(_("The passkey could not be set up. Please try again.")) from None
+        raise _refused(
+            user,
+            f"passkey-register {error}",
+            _("The passkey could not be set up. Please try again."),
+        ) from None
     count = len(passkeys_of(session, user.id or 0))
     session.add(
         Passkey(
@@ -158,12 +161,7 @@ def authenticate(
     try:
         parsed = parse_authentication_credential_json(credential)
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
-        record_now(
-            action="factor.failed",
-            actor_id=user.id if user else None,
-            detail=f"passkey {error}"[:200],
-        )
-        raise PasskeyRefusedError(_("That passkey was not accepted. Please try again.")) from None
+        raise _refused(user, f"passkey {error}") from None
     key = session.exec(select(Passkey).where(Passkey.credential_id == parsed.raw_id)).first()
     owner = session.get(User, key.user_id) if key is not None else None
     reason = None
@@ -191,11 +189,14 @@ def authenticate(
             session.add(key)
     if reason is not None or owner is None:
         session.rollback()
-        record_now(
-            action="factor.failed", actor_id=user.id if user else None, detail=(reason or "")[:200]
-        )
-        raise PasskeyRefusedError(_("That passkey was not accepted. Please try again."))
+        raise _refused(user, reason or "")
     return owner
+
+
+def _refused(user: User | None, reason: str, message: str | None = None) -> PasskeyRefusedError:
+    """The refusal to raise, once it is audited with its reason."""
+    record_now(action="factor.failed", actor_id=user.id if user else None, detail=reason[:200])
+    return PasskeyRefusedError(message or _("That passkey was not accepted. Please try again."))
 
 
 def remove(session: Session, *, user: User, passkey_id: int) -> None:

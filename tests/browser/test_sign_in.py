@@ -16,19 +16,14 @@ from parentapp.notifications.delivery import deliver_all_due
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
 from tests.factories import Factory
 from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
+from tests.signin.conftest import as_in_production
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
-    return settings.with_(
-        staff_second_factor=True,
-        mail_server="127.0.0.1",
-        mail_port=smtp.port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-    )
+    return as_in_production(settings, smtp.port)
 
 
 def test_a_new_clinician_enrols_an_authenticator_and_signs_in_with_it(

@@ -16,16 +16,21 @@ from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fi
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-@pytest.fixture
-def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
+def as_in_production(settings: Settings, smtp_port: int) -> Settings:
+    """Second factors required, and email to the test's SMTP server."""
     return settings.with_(
         staff_second_factor=True,
         mail_server="127.0.0.1",
-        mail_port=smtp.port,
+        mail_port=smtp_port,
         mail_use_tls=False,
         mail_from="team@parentapp.test",
         app_base_url="https://parentapp.test",
     )
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
+    return as_in_production(settings, smtp.port)
 
 
 def code_now(secret: str = SECRET, offset: int = 0) -> str:
