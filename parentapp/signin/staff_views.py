@@ -14,7 +14,7 @@ from parentapp.errors import DomainError
 from parentapp.security import role_required
 from parentapp.signin import factors
 from parentapp.signin.blueprint import bp
-from parentapp.signin.models import TotpFactor
+from parentapp.signin.models import Passkey, TotpFactor
 
 leads_and_admins = role_required(Role.LEAD.value, Role.ADMIN.value)
 
@@ -31,7 +31,12 @@ def staff_factors() -> str:
         query = query.where(User.team_id == me.team_id)
     people = db.exec(query).all()
     ids = [p.id for p in people]
-    enrolled = set(db.exec(select(TotpFactor.user_id).where(col(TotpFactor.user_id).in_(ids))))
+    # An authenticator app or a passkey: either is a second factor to reset.
+    enrolled = {
+        user_id
+        for model in (TotpFactor, Passkey)
+        for user_id in db.exec(select(model.user_id).where(col(model.user_id).in_(ids)))
+    }
     return render_template(
         "signin/staff.html",
         people=people,

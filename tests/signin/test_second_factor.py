@@ -204,3 +204,24 @@ def test_staff_cannot_turn_their_required_factor_off(
 
     assert "required for your role" in response.get_data(as_text=True)
     assert db.exec(select(TotpFactor)).first() is not None
+
+
+def test_the_staff_page_counts_a_passkey_as_a_second_factor(
+    client: FlaskClient, make: Factory, db: Session
+):
+    from parentapp.signin.models import Passkey
+
+    team = make.team()
+    lead = make.user(Role.LEAD, team)
+    keyed = make.user(Role.CLINICIAN, team, display_name="Kay Keyed")
+    enrol(db, lead)
+    db.add(Passkey(user_id=keyed.id or 0, credential_id=b"k", public_key=b"x", name="Passkey 1"))
+    db.commit()
+    password_step(client, lead, PASSWORD)
+    client.post("/login/second-factor", data={"code": code_now()})
+
+    page = client.get("/staff/second-factors").get_data(as_text=True)
+
+    assert f"/staff/{keyed.id}/second-factor/reset" in page
+    assert client.post(f"/staff/{keyed.id}/second-factor/reset").status_code == 302
+    assert db.exec(select(Passkey)).first() is None
