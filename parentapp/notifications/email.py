@@ -102,5 +102,9 @@ def mailer(settings: Settings) -> Iterator[Send]:
 
 
 def _print_message(message: EmailMessage) -> None:
-    sys.stdout.write(f"--- email (MAIL_SERVER not set) ---\n{message.as_string()}\n---\n")
+    """The headers and the decoded text, so that a link in it can be copied as it is (the
+    wire form wraps long lines in quoted-printable)."""
+    headers = "".join(f"{name}: {value}\n" for name, value in message.items())
+    text = message.get_content()
+    sys.stdout.write(f"--- email (MAIL_SERVER not set) ---\n{headers}\n{text}\n---\n")
     sys.stdout.flush()
