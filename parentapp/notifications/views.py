@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,4 +49,6 @@ def unread_notifications() -> dict[str, Any]:
     """The nav's unread count: one count query, and only for clinicians and leads."""
     if not current_user or not current_user.is_authenticated or not signed_in().is_clinical:
         return {}
+    if g.get("signin_pending"):
+        return {}  # the nav is not shown until the second factor is passed
     return {"unread_notifications": queries.unread_count(get_session(), signed_in().id or 0)}

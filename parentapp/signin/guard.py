@@ -1,7 +1,7 @@
 """The check before every request: a person signed in with a password only, who needs a
 second factor, sees nothing but the pages that ask for it."""
 
-from flask import Flask, jsonify, redirect, request, session, url_for
+from flask import Flask, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -39,7 +39,11 @@ def check_second_factor() -> Response | None:
     if not current_user.is_authenticated:
         return None
     row = current_login_session()
-    if row is None or row.cleared_at is not None or request.endpoint in OPEN_ENDPOINTS:
+    if row is None or row.cleared_at is not None:
+        return None
+    # The steps' own pages show no navigation to pages the person cannot open yet.
+    g.signin_pending = True
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
     db = get_session()
     if not factors.step_needed(db, current_user):

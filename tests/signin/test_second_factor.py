@@ -225,3 +225,13 @@ def test_the_staff_page_counts_a_passkey_as_a_second_factor(
     assert f"/staff/{keyed.id}/second-factor/reset" in page
     assert client.post(f"/staff/{keyed.id}/second-factor/reset").status_code == 302
     assert db.exec(select(Passkey)).first() is None
+
+
+def test_the_step_pages_show_no_navigation_but_logging_out(client: FlaskClient, make: Factory):
+    clinician = make.user(Role.CLINICIAN, make.team())
+    password_step(client, clinician, PASSWORD)
+
+    page = client.get("/account/second-factor/setup").get_data(as_text=True)
+
+    assert 'action="/logout"' in page
+    assert 'href="/flags"' not in page and 'href="/account"' not in page
