@@ -14,7 +14,7 @@ from parentapp import json_errors
 from parentapp.accounts.current import signed_in
 from parentapp.accounts.paths import safe_next
 from parentapp.accounts.sessions import current_login_session, start_session
-from parentapp.audit.services import record
+from parentapp.audit.services import record, record_denied
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError
 from parentapp.extensions import limiter
@@ -62,6 +62,10 @@ def register() -> Response | tuple[Response, int]:
     row = current_login_session()
     if not isinstance(challenge, bytes) or row is None:
         return _refused(DomainError(_("The passkey could not be set up. Please try again.")))
+    if row.cleared_at is None and factors.has_factor(get_session(), signed_in().id or 0):
+        # Someone with only the password must not add a passkey to pass the factor they have.
+        record_denied(reason="second factor not passed")
+        abort(403)
     try:
         shown = passkeys.register(
             get_session(),

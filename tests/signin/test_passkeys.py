@@ -130,3 +130,19 @@ def test_staff_keep_their_last_second_factor(client: FlaskClient, make: Factory,
 
     assert "Keep at least one second factor" in response.get_data(as_text=True)
     assert db.get(Passkey, only.id) is not None
+
+
+def test_a_password_alone_cannot_add_a_passkey_to_skip_the_factor(
+    client: FlaskClient, make: Factory, db: Session
+):
+    clinician = make.user(Role.CLINICIAN, make.team())
+    enrol(db, clinician)
+    password_step(client, clinician, PASSWORD)
+    with client.session_transaction() as state:
+        state["webauthn_register_challenge"] = b"challenge-0123456789abcdef012345"
+
+    response = client.post("/account/passkeys", json={"credential": {"id": "x"}})
+
+    assert response.status_code == 403
+    assert client.get("/flags").location.endswith("/login/second-factor")
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "access.denied")).first()
