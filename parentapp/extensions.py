@@ -15,6 +15,12 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def failed_form(response: Response) -> bool:
+    """Flask-Limiter's deduct_when for a form: only an answer that is not a redirect counts
+    (a success redirects; a refusal shows the form again)."""
+    return response.status_code != 302
+
+
 def user_key() -> str:
     """Rate-limit key: the user, so carers behind one address (a clinic's wifi) count apart."""
     if current_user.is_authenticated:

@@ -11,7 +11,7 @@ from parentapp.accounts.forms import LoginForm
 from parentapp.accounts.paths import safe_next
 from parentapp.db import get_session
 from parentapp.errors import apply_to_form
-from parentapp.extensions import limiter
+from parentapp.extensions import failed_form, limiter
 
 HOME_BY_ROLE = {
     "carer": "checkins.home",
@@ -19,10 +19,6 @@ HOME_BY_ROLE = {
     "lead": "triage.caseload",
     "admin": "admin.admin_home",
 }
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
 
 
 @bp.route("/")
@@ -34,7 +30,7 @@ def index() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 15 minutes", methods=["POST"], deduct_when=_failed)
+@limiter.limit("20 per 15 minutes", methods=["POST"], deduct_when=failed_form)
 def login() -> Response | str | tuple[str, int, dict[str, str]]:
     """Log in with email and password, then go where the login prompt was asked from (a path
     on this site only: ``next`` from anywhere else is ignored)."""

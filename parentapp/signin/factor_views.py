@@ -14,7 +14,7 @@ from parentapp.accounts.paths import safe_next
 from parentapp.accounts.sessions import current_login_session
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
-from parentapp.extensions import limiter, user_key
+from parentapp.extensions import failed_form, limiter, user_key
 from parentapp.signin import codes, factors, passkeys
 from parentapp.signin.blueprint import bp
 from parentapp.signin.forms import CodeForm, SetupForm
@@ -23,10 +23,6 @@ from parentapp.signin.guard import AFTER_KEY
 ISSUER = "Parent check-in"
 PENDING_SECRET = "pending_totp_secret"  # noqa: S105 - a session key
 SHOW_CODES = "recovery_codes_to_show"
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
 
 
 def _row() -> LoginSession:
@@ -42,7 +38,7 @@ def _onward() -> Response:
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 @login_required
-@limiter.limit("5 per 5 minutes", methods=["POST"], key_func=user_key, deduct_when=_failed)
+@limiter.limit("5 per 5 minutes", methods=["POST"], key_func=user_key, deduct_when=failed_form)
 def verify() -> Response | str | tuple[str, int]:
     """The step after the password: a code from the app, or a recovery code."""
     user, row = signed_in(), _row()
@@ -82,7 +78,7 @@ def verify() -> Response | str | tuple[str, int]:
 
 @bp.route("/account/second-factor/setup", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per 5 minutes", methods=["POST"], key_func=user_key, deduct_when=_failed)
+@limiter.limit("10 per 5 minutes", methods=["POST"], key_func=user_key, deduct_when=failed_form)
 def setup() -> Response | str | tuple[str, int]:
     """Enrol an authenticator app: its QR code, the secret to type instead, and a code from
     the app to show that it holds the secret."""

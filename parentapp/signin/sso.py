@@ -26,7 +26,7 @@ class SsoRefusedError(DomainError):
         self.reason = reason
 
 
-def _refused(reason: str) -> SsoRefusedError:
+def refusal(reason: str) -> SsoRefusedError:
     return SsoRefusedError(
         reason,
         _(
@@ -73,16 +73,16 @@ def sign_in(
     :raises SsoRefusedError: an unverified email, a carer's, a closed account, or nobody.
     """
     if not identity.email or not identity.email_verified:
-        raise _refused("unverified email")
+        raise refusal("unverified email")
     user = user_by_email(session, identity.email)
     if user is not None and user.role == Role.CARER:
-        raise _refused("a carer's email")
+        raise refusal("a carer's email")
     if user is None:
         user = _new_staff(session, identity, settings)
         if user is None:
-            raise _refused("no staff account")
+            raise refusal("no staff account")
     if not user.active:
-        raise _refused("inactive account")
+        raise refusal("inactive account")
     user.last_login_at = now
     session.add(user)
     row = start_session(session, user)

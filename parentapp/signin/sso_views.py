@@ -27,7 +27,7 @@ def _settings() -> Settings:
 
 def _refuse(reason: str) -> Response:
     record_now(action="sso.refused", detail=reason[:200])
-    flash(sso._refused(reason).message, "error")
+    flash(sso.refusal(reason).message, "error")
     return redirect(url_for("accounts.login"))
 
 
