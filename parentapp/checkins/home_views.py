@@ -1,6 +1,6 @@
 """The carer's home page: what is due now, what is coming up, and their baby or babies."""
 
-from flask import g, render_template
+from flask import current_app, g, render_template
 from flask_login import current_user
 
 from parentapp.accounts.models import User
@@ -9,6 +9,7 @@ from parentapp.checkins.queries import due_checkins
 from parentapp.db import get_session, utcnow
 from parentapp.families.access import carer_page
 from parentapp.families.forms import CARER_ROLE_LABELS
+from parentapp.families.home import home_sections
 from parentapp.families.models import Carer
 from parentapp.families.queries import infants_of, team_of
 from parentapp.families.roles import CarerRole
@@ -31,4 +32,5 @@ def home() -> str:
         team=team_of(session, carer),
         due_now=[item for item in due if item.is_due],
         coming_up=[item for item in due if not item.is_due],
+        sections=home_sections(current_app, session, carer),
     )
