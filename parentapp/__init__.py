@@ -67,8 +67,10 @@ def _init_outbox(app: Flask) -> None:
 def _init_joining(app: Flask) -> None:
     from parentapp.checkins.schedules import start_first_checkin
     from parentapp.families.services import add_join_step
+    from parentapp.referrals import home as referrals_home
 
     add_join_step(app, start_first_checkin)
+    referrals_home.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -89,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.outcomes import blueprint as outcomes
     from parentapp.pwa import shell as pwa_shell
     from parentapp.pwa import views as pwa_views
+    from parentapp.referrals import blueprint as referrals
     from parentapp.reminders import views as reminder_views
     from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
@@ -108,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         closure.with_views(),
         exports.with_views(),
         outcomes.with_views(),
+        referrals.with_views(),
         audit_views.bp,
         leave_views.bp,
         notification_views.bp,

@@ -45,6 +45,13 @@ def _escalate_flags(app: Flask, now: datetime) -> str:
     return escalate_due(app, now)
 
 
+def _escalate_referrals(app: Flask, now: datetime) -> str:
+    """Escalate referrals whose next step is overdue (the same ladder as flags)."""
+    from parentapp.referrals.escalation import escalate_overdue
+
+    return escalate_overdue(app, now)
+
+
 def _check_disengagement(app: Flask, now: datetime) -> str:
     """Raise disengagement flags for carers who have stopped checking in."""
     from parentapp.checkins.disengagement import check_disengagement
@@ -87,6 +94,7 @@ def _deliver_notifications(app: Flask, now: datetime) -> str:
 
 JOBS: tuple[Job, ...] = (
     _escalate_flags,
+    _escalate_referrals,
     _expire_login_sessions,
     _check_disengagement,
     _queue_digests,

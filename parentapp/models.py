@@ -8,6 +8,7 @@ from parentapp.families.roles import CarerRole
 from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
+from parentapp.referrals.models import Referral, ReferralInfant, ReferrerProfile
 from parentapp.reminders.models import PushSubscription, Reminder
 from parentapp.signin.models import Passkey, PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
@@ -32,6 +33,9 @@ __all__ = [
     "PasswordReset",
     "PushSubscription",
     "RecoveryCode",
+    "Referral",
+    "ReferralInfant",
+    "ReferrerProfile",
     "Reminder",
     "Role",
     "Schedule",

@@ -16,6 +16,9 @@ class Role(enum.StrEnum):
     CLINICIAN = "clinician"
     LEAD = "lead"
     ADMIN = "admin"
+    # A professional outside the team (a health visitor, a GP, a midwife) who refers families
+    # to it: sees only their own referrals' progress, never a family's record.
+    REFERRER = "referrer"
 
 
 CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.LEAD})
@@ -68,6 +71,10 @@ class User(SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_referrer(self) -> bool:
+        return self.role == Role.REFERRER
 
 
 class LoginSession(SQLModel, table=True):

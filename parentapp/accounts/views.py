@@ -18,6 +18,7 @@ HOME_BY_ROLE = {
     "clinician": "triage.caseload",
     "lead": "triage.caseload",
     "admin": "admin.admin_home",
+    "referrer": "referrals.mine",
 }
 
 

@@ -2,10 +2,8 @@
 
 from typing import cast
 
-import segno
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -25,6 +23,7 @@ from parentapp.families.forms import (
     ReassignForm,
     nhs_number_form,
 )
+from parentapp.families.invitation_page import invitation_page
 from parentapp.families.models import Carer, Infant
 from parentapp.families.nhs import spaced
 from parentapp.forms import choices, saved
@@ -218,16 +217,7 @@ def invite(family_id: int) -> Response | str | tuple[str, int]:
         family=family,
         invitee_note=form.invitee_note.data,
     )
-    link = url_for("families.join_link", code=code, _external=True)
-    qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=True, svgclass="qr")
-    return render_template(
-        "clinician/invitation.html",
-        family=family,
-        invitation=invitation,
-        code=code,
-        link=link,
-        qr=Markup(qr),  # noqa: S704 - segno's own SVG markup of our URL, no user input
-    )
+    return invitation_page(family, invitation, code)
 
 
 @bp.route("/families/<int:family_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])

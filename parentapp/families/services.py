@@ -98,8 +98,10 @@ def create_family(
     due_date: date | None = None,
     nhs_number: str | None = None,
     today: date | None = None,
+    commit: bool = True,
 ) -> Family:
-    """Create a family in the actor's team, optionally with its first infant.
+    """Create a family in the actor's team, optionally with its first infant (``commit``
+    False: flush only, for a caller that does more in the same transaction).
 
     :raises DomainError: the clinician is not in the team or the infant's dates are invalid.
     """
@@ -133,7 +135,8 @@ def create_family(
         target_type="family",
         target_id=family.id,
     )
-    session.commit()
+    if commit:
+        session.commit()
     return family
 
 
@@ -147,8 +150,12 @@ def add_infant(
     due_date: date | None,
     nhs_number: str | None = None,
     today: date | None = None,
+    commit: bool = True,
 ) -> Infant:
-    """Add a baby to a family. :raises DomainError: invalid dates or NHS number."""
+    """Add a baby to a family (``commit`` False: flush only).
+
+    :raises DomainError: invalid dates or NHS number.
+    """
     check_infant_dates(date_of_birth, due_date, today or utcnow().date())
     infant = Infant(
         family_id=family.id or 0,
@@ -166,7 +173,8 @@ def add_infant(
         target_type="family",
         target_id=family.id,
     )
-    session.commit()
+    if commit:
+        session.commit()
     return infant
 
 
@@ -194,9 +202,15 @@ def set_nhs_number(
 
 
 def create_invitation(
-    *, session: Session, actor: User, family: Family, invitee_note: str | None = None
+    *,
+    session: Session,
+    actor: User,
+    family: Family,
+    invitee_note: str | None = None,
+    commit: bool = True,
 ) -> tuple[Invitation, str]:
-    """Issue a single-use code for one carer to join ``family``; returns it with its code.
+    """Issue a single-use code for one carer to join ``family``; returns it with its code
+    (``commit`` False: flush only).
 
     The code is returned once, for the clinician to show or send; only its hash is stored.
     """
@@ -219,7 +233,8 @@ def create_invitation(
         target_type="family",
         target_id=family.id,
     )
-    session.commit()
+    if commit:
+        session.commit()
     return invitation, code
 
 

@@ -35,9 +35,19 @@ SUBJECTS = {
     "reminder": _l("Your check-in is ready"),
     "factor_reset": _l("Your second factor was reset"),
     "password_reset": _l("Reset your password"),
+    "referral_step": _l("An update on your referral"),
+    "referral_received": _l("A new referral to read"),
+    "referral_overdue": _l("A referral is overdue"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
-LINKS = {"digest": "/clinic", "reminder": "/home", "factor_reset": "/login"}
+LINKS = {
+    "digest": "/clinic",
+    "reminder": "/home",
+    "factor_reset": "/login",
+    "referral_step": "/referrals",
+    "referral_received": "/team/referrals",
+    "referral_overdue": "/team/referrals",
+}
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
 

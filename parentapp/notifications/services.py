@@ -29,6 +29,13 @@ class Kind(enum.StrEnum):
     FACTOR_RESET = "factor_reset"
     # To anyone: the link to reset a forgotten password (payload: the sealed token).
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind, not a password
+    # To a referrer: their referral moved a step (payload: its number and the step; for a
+    # decline, the reason's code and where the family was pointed). No clinical details.
+    REFERRAL_STEP = "referral_step"
+    # To the duty clinician and leads: a referral arrived (payload: its number, urgency).
+    REFERRAL_RECEIVED = "referral_received"
+    # To the duty clinician, then the lead: a referral's next step is overdue.
+    REFERRAL_OVERDUE = "referral_overdue"
 
 
 def enqueue(

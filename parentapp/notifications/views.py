@@ -23,6 +23,8 @@ TITLES = {
     "flag_repeat": _l("A new urgent answer was given on one of your flags."),
     "flag_escalated": _l("An urgent flag was passed to you because nobody acknowledged it."),
     "digest": _l("Your daily summary of open flags."),
+    "referral_received": _l("A new referral arrived for your team."),
+    "referral_overdue": _l("A referral's next step is overdue."),
 }
 
 

@@ -18,7 +18,7 @@ from parentapp.notifications.services import Kind, enqueue
 from parentapp.signin import codes
 from parentapp.signin.models import Passkey, RecoveryCode, TotpFactor
 
-STAFF_ROLES = frozenset({Role.CLINICIAN, Role.LEAD, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.LEAD, Role.ADMIN, Role.REFERRER})
 
 
 class CodeRefusedError(DomainError):

@@ -33,6 +33,7 @@ STAFF_ROLE_LABELS = {
     "clinician": _l("Clinician"),
     "lead": _l("Team lead"),
     "admin": _l("Administrator"),
+    "referrer": _l("Referrer"),
 }
 
 
@@ -52,7 +53,10 @@ class StaffForm(EmailMixin, Form):
         _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=80)]
     )
     role = SelectField(
-        _l("Role"), choices=choices(STAFF_ROLE_LABELS.items()), validators=[InputRequired()]
+        _l("Role"),
+        # Referrers are created by the lead of the team they refer to (``referrals``).
+        choices=choices((k, v) for k, v in STAFF_ROLE_LABELS.items() if k != "referrer"),
+        validators=[InputRequired()],
     )
     team_id = IdChoiceField(_l("Team"), validators=[InputRequired()])
     password = PasswordField(

@@ -4,8 +4,10 @@ without one. It never leaves the team (see ``triage.reach``). Every step is a fl
 entry and a notification (in-app and email) to each person it reaches."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask
@@ -23,6 +25,7 @@ from parentapp.triage.response import TO_DUTY, TO_LEAD, next_escalation_at
 from parentapp.triage.vocab import Category, FlagState, Severity
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,18 +35,27 @@ class Step:
 
 
 def next_step(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
-    """Who the flag goes to next. The duty clinician is skipped when there is none, or when
-    they are the one already holding the flag; a team with no lead goes to every active
-    clinician of the team. Nobody at all only when the team has no active clinician left."""
+    """Who the flag goes to next (``next_step_for`` with the flag's owner and level)."""
+    return next_step_for(session, team, now, holder_id=flag.owner_id, level=flag.escalation_level)
+
+
+def next_step_for(
+    session: Session, team: Team, now: datetime, *, holder_id: int | None, level: int
+) -> Step:
+    """Who something at escalation ``level``, held by ``holder_id`` (or nobody yet), goes to
+    next. The duty clinician is skipped when there is none, or when they are the one already
+    holding it; a team with no lead goes to every active clinician of the team. Nobody at all
+    only when the team has no active clinician left."""
     assert team.id is not None
     covers = covers_today(session, team, now)
-    holder = route(flag.owner_id, covers)
-    if flag.escalation_level < TO_DUTY:
+    holder = route(holder_id, covers) if holder_id is not None else None
+    if level < TO_DUTY:
         duty = duty_clinician(session, team.id)
         duty_id = route(duty.id, covers) if duty is not None and duty.id is not None else None
         if duty_id is not None and duty_id != holder:
             return Step(TO_DUTY, [duty_id])
-    return Step(TO_LEAD, leads_or_team(session, team, now, besides=frozenset({holder})))
+    besides = frozenset({holder}) if holder is not None else frozenset()
+    return Step(TO_LEAD, leads_or_team(session, team, now, besides=besides))
 
 
 def escalate(session: Session, flag: Flag, team: Team, now: datetime) -> Step:
@@ -97,35 +109,73 @@ def _candidates(session: Session, now: datetime) -> list[int]:
     return [i for i in rows if i is not None]
 
 
-def escalate_due(app: Flask, now: datetime | None = None) -> str:
-    """Escalate every urgent flag whose next escalation time has come; one commit per flag.
+@dataclass(frozen=True)
+class Ladder(Generic[T]):
+    """One kind of thing that escalates when nobody acts on it by its due-by (flags,
+    referrals): where to find candidates, how to lock and reread one, when it is due its next
+    step, and how to take that step (flushes; ``run_ladder`` commits)."""
 
-    Each flag is re-read under a row lock (PostgreSQL) before it is changed, so two workers
-    cannot both escalate it: the second sees the first's step and waits for the next one.
+    candidates: Callable[[Session, datetime], list[int]]
+    load: Callable[[Session, int], tuple[T, Team] | None]
+    due_at: Callable[[T, Team], datetime | None]
+    escalate: Callable[[Session, T, Team, datetime], Step]
+    what: str
+
+
+def run_ladder(app: Flask, ladder: "Ladder[T]", now: datetime) -> dict[int, int]:
+    """Escalate every candidate whose next escalation time has come; one commit each.
+
+    Each is re-read under a row lock (PostgreSQL) before it is changed, so two workers cannot
+    both escalate it: the second sees the first's step and waits for the next one. Returns how
+    many went to each level, and under key 0 how many failed (logged).
     """
-    now = now or utcnow()
-    counts = {TO_DUTY: 0, TO_LEAD: 0}
-    failed = 0
+    counts = {0: 0, TO_DUTY: 0, TO_LEAD: 0}
     with session_scope(app) as session:
-        for flag_id in _candidates(session, now):
+        for item_id in ladder.candidates(session, now):
             try:
-                flag = session.get(Flag, flag_id, with_for_update=True, populate_existing=True)
-                team = session.get(Team, flag.team_id) if flag is not None else None
-                if flag is None or team is None:
+                loaded = ladder.load(session, item_id)
+                if loaded is None:
                     continue
-                due = next_escalation_at(flag, team)
+                item, team = loaded
+                due = ladder.due_at(item, team)
                 if due is None or due > now:
                     session.rollback()
                     continue
-                step = escalate(session, flag, team, now)
+                step = ladder.escalate(session, item, team, now)
                 session.commit()
             except Exception:
                 session.rollback()
-                app.logger.exception("escalating flag %s failed", flag_id)
-                failed += 1
+                app.logger.exception("escalating %s %s failed", ladder.what, item_id)
+                counts[0] += 1
                 continue
             counts[step.level] += 1
-    summary = (
-        f"{counts[TO_DUTY]} flag(s) escalated to the duty clinician, {counts[TO_LEAD]} to the lead"
+    return counts
+
+
+def _load_flag(session: Session, flag_id: int) -> tuple[Flag, Team] | None:
+    flag = session.get(Flag, flag_id, with_for_update=True, populate_existing=True)
+    team = session.get(Team, flag.team_id) if flag is not None else None
+    return (flag, team) if flag is not None and team is not None else None
+
+
+FLAGS: Ladder[Flag] = Ladder(
+    candidates=_candidates,
+    load=_load_flag,
+    due_at=next_escalation_at,
+    escalate=escalate,
+    what="flag",
+)
+
+
+def summary(counts: dict[int, int], what: str) -> str:
+    """One line for ``flask jobs run-once``: how many went where, and how many failed."""
+    line = (
+        f"{counts[TO_DUTY]} {what}(s) escalated to the duty clinician, "
+        f"{counts[TO_LEAD]} to the lead"
     )
-    return summary + (f", {failed} failed (see the log)" if failed else "")
+    return line + (f", {counts[0]} failed (see the log)" if counts[0] else "")
+
+
+def escalate_due(app: Flask, now: datetime | None = None) -> str:
+    """Escalate every urgent flag whose next escalation time has come; one commit per flag."""
+    return summary(run_ladder(app, FLAGS, now or utcnow()), "flag")

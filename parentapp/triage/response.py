@@ -68,11 +68,19 @@ def next_escalation_at(flag: Flag, team: Team) -> datetime | None:
     be contacted, not open, or already with the team lead)."""
     if flag.state != FlagState.OPEN.value or not escalates(flag):
         return None
-    if flag.due_at is None:
+    return escalation_due_at(team, flag.due_at, flag.escalation_level, flag.escalated_at)
+
+
+def escalation_due_at(
+    team: Team, due_at: datetime | None, level: int, escalated_at: datetime | None
+) -> datetime | None:
+    """When something that escalates (a flag, an overdue referral) takes its next step: at
+    its due-by to the duty clinician, then ``LEAD_ESCALATION_AFTER`` more working time later
+    to the lead; None once with the lead, or with no due-by."""
+    if due_at is None:
         return None
-    if flag.escalation_level < TO_DUTY:
-        return flag.due_at
-    if flag.escalation_level < TO_LEAD:
-        since = flag.escalated_at or flag.due_at
-        return add_working_time(since, LEAD_ESCALATION_AFTER, of_team(team))
+    if level < TO_DUTY:
+        return due_at
+    if level < TO_LEAD:
+        return add_working_time(escalated_at or due_at, LEAD_ESCALATION_AFTER, of_team(team))
     return None
