@@ -47,22 +47,26 @@ def row(outcomes: str) -> dict[str, str]:
 
 
 # fmt: off
-#               anonymous own   co    other carer  assigned colleague other-team lead admin
-OPEN     = row("ok        ok    ok    ok           ok       ok        ok         ok   ok")
-CARER    = row("login     ok    ok    ok           403      403       403        403  403")
-CLINICAL = row("login     403   403   403          ok       ok        ok         ok   403")
-FAMILY_1 = row("login     403   403   403          ok       ok        404        ok   403")
-ADMIN    = row("login     403   403   403          403      403       403        403  ok")
-LEAD     = row("login     403   403   403          403      403       403        ok   403")
-OWN      = row("login     ok    404   404          403      403       403        403  403")
-USER     = row("login     ok    ok    ok           ok       ok        ok         ok   ok")
+#               anonymous own   co    other carer  assigned colleague other-team lead admin referrer
+OPEN     = row("ok        ok    ok    ok           ok       ok        ok         ok   ok  ok")
+CARER    = row("login     ok    ok    ok           403      403       403        403  403  403")
+CLINICAL = row("login     403   403   403          ok       ok        ok         ok   403  403")
+FAMILY_1 = row("login     403   403   403          ok       ok        404        ok   403  403")
+ADMIN    = row("login     403   403   403          403      403       403        403  ok  403")
+LEAD     = row("login     403   403   403          403      403       403        ok   403  403")
+OWN      = row("login     ok    404   404          403      403       403        403  403  403")
+USER     = row("login     ok    ok    ok           ok       ok        ok         ok   ok  ok")
 # The assigned clinician's own leave: they and the lead may end it; to anyone else it is not there.
 # Closing an account: the family's assigned clinician and the lead; a colleague may not.
-CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403")
-STAFF_LEADS = row("login  403   403   403          403      403       403        ok   ok")
+CLOSE_1  = row("login     403   403   403          ok       403       404        ok   403  403")
+STAFF_LEADS = row("login  403   403   403          403      403       403        ok   ok  403")
 # A deployment without single sign-on: its routes are not there for anyone.
-NOT_HERE = row("404      404   404   404          404      404       404        404  404")
-LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403")
+NOT_HERE = row("404      404   404   404          404      404       404        404  404  404")
+LEAVE_1  = row("login     403   403   403          ok       404       404        ok   403  403")
+# A referrer's own pages (another referrer's referral is a 404: tests/referrals/test_views.py).
+REFERRER = row("login     403   403   403          403      403       403        403  403  ok")
+# A referral to team A: its clinical staff; team B's clinician is told it is not there.
+TEAM_REFERRAL = row("login  403   403   403          ok       ok        404        ok   403  403")
 # fmt: on
 
 
@@ -78,6 +82,11 @@ def family_1(world: World) -> dict[str, object]:
 
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+
+
+def referral_1(world: World) -> dict[str, object]:
+    return {"referral_id": world.referral.id}
+
 
 MATRIX: dict[str, Entry] = {
     "ops.healthz": Entry(GET, OPEN),
@@ -187,6 +196,18 @@ MATRIX: dict[str, Entry] = {
     "api.submit_checkin": Entry(POST, CARER),
     "notifications.index": Entry(GET, CLINICAL),
     "notifications.mark_read": Entry(POST, CLINICAL),
+    "referrals.mine": Entry(GET, REFERRER),
+    "referrals.new": Entry(BOTH, REFERRER),
+    "referrals.status": Entry(GET, REFERRER, lambda w: {"referral_id": w.referral.id}),
+    "referrals.referrers": Entry(BOTH, LEAD),
+    "referrals.queue": Entry(GET, CLINICAL),
+    "referrals.referral": Entry(GET, TEAM_REFERRAL, referral_1),
+    "referrals.acknowledge": Entry(POST, TEAM_REFERRAL, referral_1),
+    "referrals.accept": Entry(POST, TEAM_REFERRAL, referral_1),
+    "referrals.decline": Entry(POST, TEAM_REFERRAL, referral_1),
+    "referrals.offer": Entry(POST, TEAM_REFERRAL, referral_1),
+    "referrals.made": Entry(POST, TEAM_REFERRAL, referral_1),
+    "referrals.close": Entry(POST, TEAM_REFERRAL, referral_1),
     "leave.index": Entry(GET, CLINICAL),
     "leave.create": Entry(POST, CLINICAL),
     "leave.cancel": Entry(POST, LEAVE_1, lambda w: {"leave_id": w.leave.id}),

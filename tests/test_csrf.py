@@ -59,6 +59,21 @@ def _post(
     return client.post(url, data={**case.form(world), **({"csrf_token": token} if token else {})})
 
 
+def _referral_at(client: FlaskClient, world: World, state: str) -> object:
+    """The world's referral moved along to ``state``, for the next step's form."""
+    from sqlmodel import Session
+
+    from parentapp.referrals.models import Referral
+
+    with Session(client.application.extensions["parentapp.engine"]) as session:
+        referral = session.get(Referral, world.referral.id)
+        assert referral is not None
+        referral.state = state
+        session.add(referral)
+        session.commit()
+    return referral
+
+
 def _open_invitation(client: FlaskClient, world: World) -> object:
     return client.get(f"/join/{world.invitation_code}")
 
@@ -474,6 +489,64 @@ CASES: dict[str, Case] = {
     # Nothing unread in the world: the redirect shows the form was accepted.
     "notifications.mark_read": Case(
         "assigned_clinician", "notifications.index", lambda _w: {}, changes_db=False
+    ),
+    "referrals.new": Case(
+        "referrer",
+        "referrals.new",
+        lambda w: {
+            "team_id": str(w.team_a.id),
+            "carer_name": "Sol Parent",
+            "carer_email": "sol@example.org",
+            "language": "en",
+            "infant_name": "Kit",
+            "date_of_birth": (utcnow().date() - timedelta(days=30)).isoformat(),
+            "reasons": "anxiety",
+            "reason_text": "Worried all the time since the birth.",
+            "urgency": "routine",
+            "consent": "y",
+        },
+    ),
+    "referrals.referrers": Case(
+        "lead",
+        "referrals.referrers",
+        lambda _w: {
+            "email": "new.referrer@example.org",
+            "display_name": "Nat Midwife",
+            "profession": "midwife",
+        },
+    ),
+    "referrals.acknowledge": Case("assigned_clinician", "referrals.referral", lambda _w: {}),
+    "referrals.accept": Case(
+        "assigned_clinician",
+        "referrals.referral",
+        lambda w: {"assigned_clinician_id": str(w.users["assigned_clinician"].id)},
+        accepted=200,  # the invitation page, shown once
+    ),
+    "referrals.decline": Case(
+        "assigned_clinician",
+        "referrals.referral",
+        lambda _w: {"reason": "area", "signposted_to": "The Hillside team"},
+    ),
+    "referrals.offer": Case(
+        "assigned_clinician",
+        "referrals.referral",
+        lambda _w: {
+            "appointment_date": (utcnow().date() + timedelta(days=7)).isoformat(),
+            "appointment_time": "10:30",
+        },
+        prepare=lambda _c, w: _referral_at(_c, w, "accepted"),
+    ),
+    "referrals.made": Case(
+        "assigned_clinician",
+        "referrals.referral",
+        lambda _w: {},
+        prepare=lambda _c, w: _referral_at(_c, w, "contact_offered"),
+    ),
+    "referrals.close": Case(
+        "assigned_clinician",
+        "referrals.referral",
+        lambda _w: {},
+        prepare=lambda _c, w: _referral_at(_c, w, "contact_made"),
     ),
     "leave.create": Case(
         "assigned_clinician",

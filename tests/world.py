@@ -20,6 +20,7 @@ from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
 from parentapp.leave.models import Leave
+from parentapp.referrals.models import Referral, ReferralInfant, ReferrerProfile
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag
 from tests.conftest import login
@@ -36,6 +37,7 @@ ACTORS = (
     "other_team_clinician",  # a clinician of team B
     "lead",  # team A's lead
     "admin",
+    "referrer",  # a health visitor who refers families to team A
 )
 # Verbs that change nothing and verbs a browser never sends itself are not part of the matrix.
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -57,6 +59,8 @@ class World:
     flag: Flag  # an open flag about the owning carer (family 1)
     leave: Leave  # the assigned clinician's coming leave, covered by the colleague
     restricted: Carer  # a closed account's record in family 2: only a lead may open it
+    referral: Referral  # the referrer's referral to team A (received)
+    other_referral: Referral  # another referrer's referral to team A
 
 
 def build_world(make: Factory) -> World:
@@ -87,6 +91,8 @@ def build_world(make: Factory) -> World:
         "lead": lead,
         "admin": admin,
         "unconsented_carer": unconsented,
+        "referrer": make.user(Role.REFERRER, team_a),
+        "other_referrer": make.user(Role.REFERRER, team_a),
     }
     schedule, checkin, contact = _checkins(make, owning_carer, team_a)
     return World(
@@ -104,7 +110,29 @@ def build_world(make: Factory) -> World:
         flag=_flag(make, checkin, assigned),
         leave=_leave(make, assigned, colleague),
         restricted=restricted,
+        referral=_referral(make, users["referrer"], team_a),
+        other_referral=_referral(make, users["other_referrer"], team_a),
     )
+
+
+def _referral(make: Factory, referrer: User, team: Team) -> Referral:
+    make.session.add(ReferrerProfile(user_id=pk(referrer), profession="health_visitor"))
+    referral = make._save(
+        Referral(
+            team_id=pk(team),
+            referrer_id=pk(referrer),
+            referrer_type="health_visitor",
+            carer_name="Rae Referred",
+            carer_email="rae@example.org",
+            reasons=["low_mood"],
+            reason_text="Low mood since the birth.",
+            consent=True,
+            due_at=utcnow() + timedelta(days=1),
+        )
+    )
+    make.session.add(ReferralInfant(referral_id=pk(referral), name="Bo", due_date=utcnow().date()))
+    make.session.commit()
+    return referral
 
 
 def _restricted(make: Factory, user: User) -> Carer:

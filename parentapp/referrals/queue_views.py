@@ -77,6 +77,7 @@ def _page(referral: Referral, **forms: Form) -> str:
     forms.setdefault("accept_form", _accept_form(team.id or 0, formdata=False))
     forms.setdefault("decline_form", DeclineForm(formdata=None))
     forms.setdefault("offer_form", OfferForm(formdata=None))
+    forms.setdefault("step_form", StepForm(formdata=None))
     return render_template(
         "referrals/referral.html",
         referral=referral,
@@ -87,13 +88,14 @@ def _page(referral: Referral, **forms: Form) -> str:
         steps=timeline(referral),
         next_states=STEPS[State(referral.state)].next,
         overdue=referral.due_at is not None and referral.due_at <= utcnow(),
-        step_form=StepForm(formdata=None),
         labels=STATE_LABELS,
         reasons=REASONS,
         urgencies=URGENCY_LABELS,
         professions=PROFESSIONS,
         decline_reasons=DECLINE_REASONS,
         State=State,
+        # A refusal about the referral itself (it moved on meanwhile), not about a field.
+        page_errors=[message for f in forms.values() for message in f.form_errors],
         **forms,
     )
 

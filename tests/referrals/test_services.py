@@ -2,10 +2,11 @@
 accepting makes the family, its babies and an invitation at once."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from parentapp.audit.models import AuditEvent
 from parentapp.errors import DomainError, NotFoundError, PermissionDeniedError
@@ -35,7 +36,7 @@ def test_a_referral_arrives_with_its_babies_due_by_and_notices(
     assert referral.referrer_type == "health_visitor"
     assert referral.due_at == MONDAY + timedelta(days=1)
     assert [b.name for b in db.exec(select(ReferralInfant)).all()] == ["Noor"]
-    notes = db.exec(select(Notification).order_by(Notification.id)).all()
+    notes = db.exec(select(Notification).order_by(col(Notification.id))).all()
     to_referrer = [n for n in notes if n.recipient_id == setting.referrer.id]
     assert [(n.kind, n.channel, n.payload) for n in to_referrer] == [
         ("referral_step", "email", {"number": f"R-{referral.id:05d}", "step": "received"})
@@ -63,7 +64,7 @@ def test_a_referral_arrives_with_its_babies_due_by_and_notices(
     ],
 )
 def test_a_wrong_referral_stores_nothing(
-    app: Flask, db: Session, setting: Setting, changes: dict[str, object], field: str
+    app: Flask, db: Session, setting: Setting, changes: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(DomainError) as raised:
         send(app, db, setting.referrer, setting.team, **changes)

@@ -1,6 +1,7 @@
 """The path of a referral and each step's due-by, counted in working time (pure)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 FRIDAY_4PM = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
 
 
-def team(**kw: int) -> Team:
+def team(**kw: Any) -> Team:
     return Team(name="Riverside", **kw)
 
 
