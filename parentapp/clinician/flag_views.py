@@ -15,6 +15,7 @@ from parentapp.errors import DomainError, apply_to_form
 from parentapp.families.queries import closure_requests
 from parentapp.leave.services import covering_names, covers_for
 from parentapp.listing import Page, page_links, requested_page
+from parentapp.referrals.queries import overdue_count
 from parentapp.security import clinical
 from parentapp.teams.queries import team_clinicians
 from parentapp.triage import dashboard, lifecycle
@@ -71,6 +72,7 @@ def flags() -> str | tuple[str, int]:
         behind_narrowed=bool(filters.search or filters.clinician_id),
         covering=covering_names(session, covered),
         closure_requests=closure_requests(session, me),
+        overdue_referrals=overdue_count(session, me.team_id or 0, now),
         may_see_team=may_see_team,
         team_queue=team_queue,
         now=now,

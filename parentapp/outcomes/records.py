@@ -80,6 +80,19 @@ class FlagRow:
 
 
 @dataclass(frozen=True)
+class ReferralRow:
+    """A referral received in the period: who sent it (their kind) and when each step came."""
+
+    referrer_type: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+    # When it was accepted or declined, and which.
+    triaged_at: datetime | None
+    accepted: bool
+    contact_made_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ScaleRef:
     """A scale of an instrument, from its latest version: the thresholds are data there."""
 
@@ -98,6 +111,8 @@ class TeamRows:
     schedules: tuple[ScheduleRow, ...]
     # Raised in the period.
     flags: tuple[FlagRow, ...]
+    # Received in the period.
+    referrals: tuple[ReferralRow, ...] = ()
 
 
 ALL = "all"

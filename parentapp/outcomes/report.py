@@ -15,6 +15,8 @@ from parentapp.outcomes.flag_figures import (
     rule_counts,
 )
 from parentapp.outcomes.records import Group, Period, ScaleRef, TeamRows, groups_for
+from parentapp.outcomes.referral_figures import ReferralFigures, referral_figures
+from parentapp.referrals.vocab import PROFESSIONS
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Report:
     rules: tuple[RuleCount, ...]
     responses: tuple[ResponseFigures, ...]
     escalations: tuple[EscalationFigures, ...]
+    referrals: tuple[ReferralFigures, ...] = ()
 
 
 def build_report(
@@ -66,4 +69,5 @@ def build_report(
         rules=rule_counts(carers, flags, period, groups),
         responses=response_figures(carers, flags, period, groups, now),
         escalations=escalation_figures(carers, flags, period, groups),
+        referrals=referral_figures(rows.referrals, period, list(PROFESSIONS)),
     )

@@ -22,9 +22,11 @@ from parentapp.outcomes.records import (
     CheckinRow,
     FlagRow,
     Period,
+    ReferralRow,
     ScheduleRow,
     TeamRows,
 )
+from parentapp.referrals.models import Referral
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
 
@@ -167,4 +169,26 @@ def team_rows(session: Session, team: Team, period: Period, now: datetime) -> Te
             )
             for f in flags
         ),
+        referrals=_referrals(session, team, period),
+    )
+
+
+def _referrals(session: Session, team: Team, period: Period) -> tuple[ReferralRow, ...]:
+    rows = session.exec(
+        select(Referral).where(
+            Referral.team_id == team.id,
+            col(Referral.received_at) >= period.starts_at,
+            col(Referral.received_at) < period.ends_at,
+        )
+    ).all()
+    return tuple(
+        ReferralRow(
+            referrer_type=r.referrer_type,
+            received_at=r.received_at,
+            acknowledged_at=r.acknowledged_at,
+            triaged_at=r.triaged_at,
+            accepted=r.triaged_at is not None and r.decline_reason is None,
+            contact_made_at=r.contact_made_at,
+        )
+        for r in rows
     )

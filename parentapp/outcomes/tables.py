@@ -19,7 +19,9 @@ from parentapp.outcomes.engagement import EngagementFigures
 from parentapp.outcomes.figures import ChangeFigures
 from parentapp.outcomes.flag_figures import EscalationFigures, ResponseFigures, RuleCount
 from parentapp.outcomes.records import ALL, Group
+from parentapp.outcomes.referral_figures import EVERYONE, ReferralFigures
 from parentapp.outcomes.report import Report, ScaleSection
+from parentapp.referrals.vocab import PROFESSIONS
 from parentapp.triage.labels import SEVERITY_LABELS
 
 Cell = str | None
@@ -244,6 +246,45 @@ def escalation_table(figures: Sequence[EscalationFigures]) -> Table:
     )
 
 
+def referrer_label(kind: str) -> str:
+    if kind == EVERYONE:
+        return str(_("All referrers"))
+    label = PROFESSIONS.get(kind)
+    return kind if label is None else str(label)
+
+
+def referral_table(figures: Sequence[ReferralFigures]) -> Table:
+    return Table(
+        slug="referrals",
+        title=_("Referrals"),
+        header=(
+            _("Referrer"),
+            _("Referrals received"),
+            _("Acknowledged"),
+            _("Median days to acknowledgement"),
+            _("Accepted or declined"),
+            _("Accepted"),
+            _("Accepted (%)"),
+            _("First contact made"),
+            _("Median days to first contact"),
+        ),
+        rows=tuple(
+            (
+                referrer_label(f.referrer_type),
+                count(f.received),
+                count(f.acknowledged),
+                one_decimal(f.median_days_to_acknowledge),
+                count(f.triaged),
+                count(f.accepted),
+                share(f.accepted, f.triaged),
+                count(f.contact_made),
+                one_decimal(f.median_days_to_first_contact),
+            )
+            for f in figures
+        ),
+    )
+
+
 def report_tables(report: Report) -> tuple[Table, ...]:
     """Every table of the report, in the page's order."""
     return (
@@ -252,6 +293,7 @@ def report_tables(report: Report) -> tuple[Table, ...]:
         rules_table(report.rules, report.groups),
         response_table(report.responses),
         escalation_table(report.escalations),
+        referral_table(report.referrals),
     )
 
 

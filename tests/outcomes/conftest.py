@@ -11,6 +11,7 @@ from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family
 from parentapp.families.roles import CarerRole
+from parentapp.referrals.models import Referral
 from parentapp.teams.models import Team
 from parentapp.triage.models import Flag
 from tests.factories import Factory, carer_row, pk
@@ -90,6 +91,26 @@ def store_example(make: Factory, db: Session, now: datetime) -> Stored:
     db.commit()
     for flag in example.FLAGS:
         db.add(_flag(carers[flag.carer], family, clinician, flag, now))
+    referrer = make.user(Role.REFERRER, team)
+    for row in example.referral_rows(now):
+        db.add(
+            Referral(
+                team_id=pk(team),
+                referrer_id=pk(referrer),
+                referrer_type=row.referrer_type,
+                carer_name="Referred",
+                carer_email="referred@example.org",
+                reasons=["low_mood"],
+                reason_text="Low.",
+                consent=True,
+                state="contact_made" if row.contact_made_at else "declined",
+                received_at=row.received_at,
+                acknowledged_at=row.acknowledged_at,
+                triaged_at=row.triaged_at,
+                decline_reason=None if row.accepted else "area",
+                contact_made_at=row.contact_made_at,
+            )
+        )
     # Another team: its carer's scores and flags never reach this team's figures, and its
     # clinician sees only their own team's (empty) figures.
     other = make.team("Other team")

@@ -18,6 +18,13 @@ days up to today, so T0 is inside it.
 - A restricted carer (a closed account) with scores and a flag, and a carer of another team:
   neither counts anywhere.
 
+Referrals (received in the period, days after T0): a health visitor's at +1d, acknowledged
+12 hours later, accepted, first contact 6 days after it arrived; a health visitor's at +2d,
+acknowledged after 36 hours and declined; a GP's at +3d, acknowledged after a day, accepted,
+first contact after 10 days. One more, received before the period, is not counted. So: 3
+received, median 1.0 day to acknowledgement, 2 of 3 accepted (66.7%), median 8.0 days to
+first contact; health visitors 1.0 day, 1 of 2 (50.0%), 6.0 days; the GP 1.0, 1 of 1, 10.0.
+
 Flags: the mother's urgent one acknowledged after 2 hours (due 4), the father's urgent one
 after 6 hours (late, escalated to the leads), the grandparent's concern past its due-by and
 not acknowledged, and the father's missed check-ins concern not yet due.
@@ -33,6 +40,7 @@ from parentapp.outcomes.records import (
     CheckinRow,
     FlagRow,
     Period,
+    ReferralRow,
     ScheduleRow,
     TeamRows,
     period_of,
@@ -141,6 +149,12 @@ EXPECTED: dict[str, list[list[str | None]]] = {
         ["English", "2", "0", "0.0", "0"],
         ["Polish", "2", "1", "50.0", "1"],
     ],
+    "referrals": [
+    # referrer, received, acknowledged, median days, triaged, accepted, %, first contact, days
+        ["All referrers", "3", "3", "1.0", "3", "2", "66.7", "2", "8.0"],
+        ["Health visitor", "2", "2", "1.0", "2", "1", "50.0", "1", "6.0"],
+        ["GP", "1", "1", "1.0", "1", "1", "100.0", "1", "10.0"],
+    ],
 }
 # fmt: on
 
@@ -185,4 +199,42 @@ def rows(now: datetime) -> TeamRows:
         last_before={},
         schedules=tuple(ScheduleRow(ids[s.name], "phq9", INTERVAL, start, None) for s in shown),
         flags=tuple(flag_row(f, ids[f.carer], now) for f in FLAGS),
+        referrals=referral_rows(now),
     )
+
+
+@dataclass(frozen=True)
+class ReferralSpec:
+    referrer_type: str
+    received_day: float  # days after T0 (negative: before the period)
+    acknowledged_after: timedelta
+    accepted: bool
+    first_contact_after: timedelta | None
+
+
+REFERRALS = (
+    ReferralSpec("health_visitor", 1, 12 * HOUR, True, 6 * DAY),
+    ReferralSpec("health_visitor", 2, 36 * HOUR, False, None),
+    ReferralSpec("gp", 3, DAY, True, 10 * DAY),
+    ReferralSpec("gp", -10, HOUR, True, 2 * DAY),  # before the period: not counted
+)
+
+
+def referral_rows(now: datetime) -> tuple[ReferralRow, ...]:
+    rows = []
+    for spec in REFERRALS:
+        received = t0(now) + spec.received_day * DAY
+        acknowledged = received + spec.acknowledged_after
+        rows.append(
+            ReferralRow(
+                referrer_type=spec.referrer_type,
+                received_at=received,
+                acknowledged_at=acknowledged,
+                triaged_at=acknowledged,
+                accepted=spec.accepted,
+                contact_made_at=(
+                    received + spec.first_contact_after if spec.first_contact_after else None
+                ),
+            )
+        )
+    return tuple(rows)

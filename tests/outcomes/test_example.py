@@ -25,6 +25,7 @@ TITLES = {
     "flags": "Flags by rule and severity",
     "response-times": "Response times",
     "escalations": "Escalations",
+    "referrals": "Referrals",
 }
 
 
@@ -76,7 +77,7 @@ def test_each_csv_matches_the_hand_worked_tables(stored: Stored, login_as: Login
         assert response.mimetype == "text/csv"
         text = response.get_data(as_text=True).removeprefix("\ufeff")
         header, *rows = list(csv.reader(io.StringIO(text)))
-        assert header[0] in {"Group", "Rule", "Severity"}
+        assert header[0] in {"Group", "Rule", "Severity", "Referrer"}
         assert rows == [["" if cell is None else cell for cell in row] for row in expected], slug
 
 

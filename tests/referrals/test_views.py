@@ -232,3 +232,16 @@ def test_a_lead_adds_a_referrer(db: Session, setting: Setting, login_as: LoginAs
     )
     assert taken.status_code == 400
     assert "already exists" in taken.get_data(as_text=True)
+
+
+def test_overdue_referrals_show_on_the_dashboard(
+    app: Flask, db: Session, setting: Setting, login_as: LoginAs
+) -> None:
+    referral = send(app, db, setting.referrer, setting.team, now=utcnow() - timedelta(days=10))
+    client = login_as(setting.clinician)
+    page = client.get("/flags").get_data(as_text=True)
+    assert "1 referral&#39;s next step is overdue." in page or "1 referral's next step" in page
+    referral.due_at = utcnow() + timedelta(seconds=60)
+    db.add(referral)
+    db.commit()
+    assert "overdue-referrals" not in client.get("/flags").get_data(as_text=True)
