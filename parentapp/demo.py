@@ -12,6 +12,9 @@ from parentapp.families import codes
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
 from parentapp.families.services import create_invitation
+from parentapp.referrals.models import ReferrerProfile
+from parentapp.referrals.queries import referrals_by
+from parentapp.referrals.services import BabyIn, submit
 from parentapp.teams.models import Team
 from parentapp.teams.queries import team_by_name
 from parentapp.teams.services import create_team
@@ -23,6 +26,7 @@ STAFF = (
     ("lead@example.org", "Dr Amara Okafor", Role.LEAD),
     ("clinician@example.org", "Sam Patel", Role.CLINICIAN),
     ("duty@example.org", "Jo Mensah", Role.CLINICIAN),
+    ("referrer@example.org", "Hana Ahmed", Role.REFERRER),
 )
 # Today's duty clinician: urgent flags nobody acknowledges in time go to them, then the lead.
 DUTY = "duty@example.org"
@@ -86,6 +90,43 @@ def _family(
     return family
 
 
+def _referrals(session: Session, team: Team, referrer: User) -> None:
+    """The demo referrer's two referrals (once): a routine one and an urgent one, waiting in
+    the team's queue."""
+    if session.get(ReferrerProfile, referrer.id) is None:
+        session.add(
+            ReferrerProfile(
+                user_id=referrer.id or 0,
+                profession="health_visitor",
+                organisation="Riverside Health Visiting",
+            )
+        )
+        session.commit()
+    if referrals_by(session, referrer.id or 0):
+        return
+    for name, language, urgency, reason in (
+        ("Fatima Begum", "bn", "routine", "Low mood and tearful since the birth; finds it hard "
+         "to enjoy the baby. Agreed to a referral at the 6-week visit."),
+        ("Ola Adeyemi", "en", "urgent", "Very anxious, not sleeping even when the baby sleeps, "
+         "frightening thoughts she does not want to talk about at home."),
+    ):  # fmt: skip
+        submit(
+            session=session,
+            referrer=referrer,
+            team_id=team.id or 0,
+            carer_name=name,
+            carer_email=None,
+            carer_phone="07700 900123",
+            language=language,
+            babies=[BabyIn("Baby", utcnow().date() - timedelta(days=50), None)],
+            reasons=["low_mood", "anxiety"] if urgency == "urgent" else ["low_mood"],
+            reason_text=reason,
+            consent=True,
+            urgency=urgency,
+            now=utcnow(),
+        )
+
+
 def load_demo(session: Session) -> list[str]:
     """Create the demo team, staff, families and carers if missing; return lines to print."""
     team = team_by_name(session, TEAM) or create_team(session=session, name=TEAM)
@@ -120,6 +161,7 @@ def load_demo(session: Session) -> list[str]:
                 session.commit()
             carer_logins.append(f"  carer ({role.value}, {label} family): {email}")
     new_checkins = load_demo_checkins(session, team)
+    _referrals(session, team, staff["referrer@example.org"])
     # One pending invitation with a fresh code, replacing the one from the previous run.
     assert first_family is not None
     for old in session.exec(
