@@ -69,6 +69,14 @@ def _init_joining(app: Flask) -> None:
     from parentapp.families.services import add_join_step
 
     add_join_step(app, start_first_checkin)
+    _init_home(app)
+
+
+def _init_home(app: Flask) -> None:
+    from parentapp.families.home import add_home_section
+    from parentapp.sharing.home import sharing_section
+
+    add_home_section(app, sharing_section)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -90,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.pwa import shell as pwa_shell
     from parentapp.pwa import views as pwa_views
     from parentapp.reminders import views as reminder_views
+    from parentapp.sharing import blueprint as sharing
     from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
     from parentapp.triage import views as triage_views
@@ -108,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         closure.with_views(),
         exports.with_views(),
         outcomes.with_views(),
+        sharing.with_views(),
         audit_views.bp,
         leave_views.bp,
         notification_views.bp,

@@ -29,6 +29,10 @@ class Kind(enum.StrEnum):
     FACTOR_RESET = "factor_reset"
     # To anyone: the link to reset a forgotten password (payload: the sealed token).
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind, not a password
+    # To a professional outside the team, about a carer: the link to a share (payload: the
+    # sealed token and the sealed address, the language, the team's name; the carer is the
+    # row's recipient, whom it is about).
+    SHARE_LINK = "share_link"
 
 
 def enqueue(
