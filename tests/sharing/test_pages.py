@@ -15,7 +15,8 @@ from parentapp.notifications.delivery import deliver_all_due
 from parentapp.notifications.models import Notification
 from parentapp.sharing.models import Share, ShareOpening
 from tests.conftest import login
-from tests.sharing.conftest import NOTE, Sharing, SmtpServer, make_share, share_row, token_of
+from tests.notifications.conftest import SmtpServer
+from tests.sharing.conftest import NOTE, Sharing, make_share, share_row, token_of
 
 UNUSABLE = "This link cannot be used"
 

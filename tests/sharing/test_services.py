@@ -2,6 +2,7 @@
 the second, revocation, the fifth wrong code), who may make and stop one, and what it holds."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -184,7 +185,7 @@ def test_a_clinician_shares_only_with_the_carers_agreement_recorded(
     ],
 )
 def test_only_what_the_carer_has_can_be_shared(
-    app: Flask, db: Session, world: Sharing, changes: dict[str, object], field: str
+    app: Flask, db: Session, world: Sharing, changes: dict[str, Any], field: str
 ):
     with pytest.raises(DomainError) as refused:
         make_share(app, db, world, **changes)
