@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from parentapp.audit.models import AuditEvent
@@ -14,6 +15,7 @@ from parentapp.errors import DomainError, NotFoundError
 from parentapp.sharing import services
 from parentapp.sharing.models import Share, ShareOpening
 from parentapp.sharing.queries import shared_summary, status
+from parentapp.triage.models import Flag
 from tests.sharing.conftest import Sharing, choices, make_share, share_row, submit, token_of
 
 
@@ -218,3 +220,41 @@ def test_the_trend_stops_at_the_day_it_was_shared(app: Flask, db: Session, world
         summary = shared_summary(db, share_row(db, created.share.id))
 
     assert [c.id for c in summary.instruments[0].checkins] == [c.id for c in world.checkins]
+
+
+def test_the_clinicians_summary_is_never_a_safeguarding_flag_nor_their_note(
+    app: Flask, db: Session, world: Sharing, client: FlaskClient
+):
+    now = utcnow()
+
+    def closed(category: str, *, safeguarding: bool, at: timedelta) -> Flag:
+        flag = Flag(
+            team_id=world.family.team_id,
+            family_id=world.family.id or 0,
+            carer_id=world.carer.id or 0,
+            owner_id=world.clinician.id or 0,
+            category=category,
+            severity="concern",
+            safeguarding=safeguarding,
+            rule_id="test",
+            ruleset_version="test",
+            state="closed",
+            closed_at=now - at,
+            closed_by_id=world.clinician.id,
+            outcome="contacted",
+            outcome_note="Private working note for the team",
+        )
+        db.add(flag)
+        db.commit()
+        return flag
+
+    closed("mood", safeguarding=False, at=timedelta(days=3))
+    closed("harm_to_baby", safeguarding=True, at=timedelta(days=1))
+    created = make_share(app, db, world, clinician_summary=True)
+    path = "/shared/" + token_of(app, db, created.share)
+
+    html = client.post(path, data={"code": created.code}).get_data(as_text=True)
+
+    assert "Low mood" in html and "Contacted the carer" in html and "Dr Clara Lee" in html
+    assert "Thoughts of harming the baby" not in html
+    assert "Private working note" not in html
