@@ -16,9 +16,10 @@ from parentapp.db import utcnow
 from parentapp.families.roles import CarerRole
 from parentapp.notifications.delivery import deliver_all_due
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, logged_in_page
+from tests.browser.test_accessibility import assert_accessible
 from tests.factories import Factory, add_schedule, carer_row
 from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
-from tests.sharing.conftest import NOTE, submit
+from tests.sharing.conftest import NOTE, share_for, submit, token_of
 
 
 @pytest.fixture
@@ -83,3 +84,35 @@ def test_a_share_is_opened_by_its_recipient_then_stopped(
     closed = desk.goto(link)
     assert closed is not None and closed.status == 410
     expect(desk.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_sharing_pages_pass_axe(
+    app: Flask, make: Factory, db: Session, new_context: NewContext, locale: str
+):
+    """The carer's and the clinician's sharing pages, the code page and the summary: WCAG 2.2
+    AA in a left-to-right and a right-to-left language."""
+    team = make.team("Riverside Perinatal Team")
+    clinician = make.user(Role.CLINICIAN, team, locale=locale)
+    family = make.family(team, clinician)
+    user = make.carer(family, CarerRole.MOTHER, display_name="Maya Jones", locale=locale)
+    carer = carer_row(db, user)
+    add_schedule(db, carer, "weekly")
+    submit(app, db, carer, note=NOTE, now=utcnow() - timedelta(days=1))
+    created = share_for(app, db, user, carer, locale=locale)
+    path = "/shared/" + token_of(app, db, created.share)
+
+    phone = logged_in_page(new_context(PHONE, locale=locale), user.email)
+    phone.goto("/shares")
+    assert_accessible(phone)
+    desk = logged_in_page(new_context(DESKTOP, locale=locale), clinician.email)
+    desk.goto(f"/families/{family.id}/shares")
+    assert_accessible(desk)
+    outside = new_context(DESKTOP).new_page()
+    outside.goto(path)
+    expect(outside.locator("html")).to_have_attribute("lang", locale)
+    assert_accessible(outside)
+    outside.get_by_role("textbox").fill(created.code)
+    outside.locator("main form [type=submit]").click()
+    expect(outside.locator("h1")).to_contain_text("Maya Jones")
+    assert_accessible(outside)

@@ -93,13 +93,21 @@ def make_share(
     app: Flask, db: Session, world: Sharing, now: datetime | None = None, **changes: object
 ) -> services.Created:
     """A share made by the carer through the service, with ``changes`` to the choices."""
+    return share_for(app, db, world.carer_user, world.carer, now=now, **changes)
+
+
+def share_for(
+    app: Flask,
+    db: Session,
+    user: User,
+    carer: Carer,
+    now: datetime | None = None,
+    **changes: object,
+) -> services.Created:
+    """A share made by the carer ``user`` (``carer``: their membership)."""
     with app.test_request_context():
         return services.create_share(
-            session=db,
-            actor=world.carer_user,
-            carer=world.carer,
-            choices=choices(**changes),
-            now=now or utcnow(),
+            session=db, actor=user, carer=carer, choices=choices(**changes), now=now or utcnow()
         )
 
 
