@@ -36,7 +36,7 @@ AGREED_LABELS: dict[str, Any] = {
     AgreedHow.PHONE: _l("By phone"),
 }
 STATUS_LABELS: dict[str, Any] = {
-    Status.ACTIVE: _l("Open until it expires"),
+    Status.ACTIVE: _l("Open"),
     Status.EXPIRED: _l("Expired"),
     Status.REVOKED: _l("Stopped"),
     Status.LOCKED: _l("Locked after too many wrong codes"),
