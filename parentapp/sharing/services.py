@@ -218,16 +218,21 @@ def revoke_share(
 def live_share(session: Session, *, token: str, now: datetime) -> Share:
     """The share of ``token`` if its link still opens.
 
-    :raises ShareUnavailableError: unknown, expired, stopped or locked (audited, with why).
+    :raises ShareUnavailableError: unknown, expired, stopped or locked, or the carer's account
+        is closed (audited, with why).
     """
     share = session.exec(select(Share).where(Share.token_hash == codes.token_hash(token))).first()
-    state = queries.status(share, now) if share is not None else None
-    if share is None or state != Status.ACTIVE:
+    state = queries.status(share, now).value if share is not None else "unknown"
+    carer = session.get(Carer, share.carer_id) if share is not None else None
+    if carer is not None and carer.closed_at is not None:
+        # A closed account's record is restricted to the team's leads: no share of it opens.
+        state = "account closed"
+    if share is None or state != Status.ACTIVE.value:
         record_now(
             action="share.link_refused",
             target_type="share" if share else None,
             target_id=share.id if share else None,
-            detail=state.value if state else "unknown",
+            detail=state,
         )
         raise ShareUnavailableError(known=share is not None)
     return share

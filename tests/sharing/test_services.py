@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from parentapp.audit.models import AuditEvent
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
+from parentapp.families.models import Carer
 from parentapp.sharing import services
 from parentapp.sharing.models import Share, ShareOpening
 from parentapp.sharing.queries import shared_summary, status
@@ -258,3 +259,18 @@ def test_the_clinicians_summary_is_never_a_safeguarding_flag_nor_their_note(
     assert "Low mood" in html and "Contacted the carer" in html and "Dr Clara Lee" in html
     assert "Thoughts of harming the baby" not in html
     assert "Private working note" not in html
+
+
+def test_no_share_opens_once_the_carers_account_is_closed(app: Flask, db: Session, world: Sharing):
+    created = make_share(app, db, world)
+    token = token_of(app, db, created.share)
+    carer = db.get(Carer, world.carer.id)
+    assert carer is not None
+    carer.closed_at = utcnow()
+    db.add(carer)
+    db.commit()
+
+    with app.test_request_context(), pytest.raises(services.ShareUnavailableError):
+        services.open_share(db, token=token, code=created.code, now=utcnow())
+
+    assert [e.detail for e in _actions(db, "share.link_refused")] == ["account closed"]
