@@ -67,10 +67,19 @@ def _init_outbox(app: Flask) -> None:
 def _init_joining(app: Flask) -> None:
     from parentapp.checkins.schedules import start_first_checkin
     from parentapp.families.services import add_join_step
-    from parentapp.referrals import home as referrals_home
 
     add_join_step(app, start_first_checkin)
+    _init_home(app)
+
+
+def _init_home(app: Flask) -> None:
+    # The carer's home page shows what higher domains add, in this order.
+    from parentapp.families.home import add_home_section
+    from parentapp.referrals import home as referrals_home
+    from parentapp.sharing.home import sharing_section
+
     referrals_home.init_app(app)
+    add_home_section(app, sharing_section)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -93,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.pwa import views as pwa_views
     from parentapp.referrals import blueprint as referrals
     from parentapp.reminders import views as reminder_views
+    from parentapp.sharing import blueprint as sharing
     from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
     from parentapp.triage import views as triage_views
@@ -112,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         exports.with_views(),
         outcomes.with_views(),
         referrals.with_views(),
+        sharing.with_views(),
         audit_views.bp,
         leave_views.bp,
         notification_views.bp,

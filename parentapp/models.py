@@ -10,6 +10,7 @@ from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.referrals.models import Referral, ReferralInfant, ReferrerProfile
 from parentapp.reminders.models import PushSubscription, Reminder
+from parentapp.sharing.models import Share, ShareOpening
 from parentapp.signin.models import Passkey, PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
 from parentapp.triage.models import Flag, FlagEvent
@@ -39,6 +40,8 @@ __all__ = [
     "Reminder",
     "Role",
     "Schedule",
+    "Share",
+    "ShareOpening",
     "Team",
     "TeamClosure",
     "TotpFactor",

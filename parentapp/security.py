@@ -36,8 +36,9 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
     # Same-origin, not no-referrer: over HTTPS Flask-WTF refuses a POST without a Referer from
-    # this host, so "no-referrer" would break every form in production.
-    headers["Referrer-Policy"] = "same-origin"
+    # this host, so "no-referrer" would break every form in production. A page with no form
+    # may ask for less (a shared summary, whose address holds its link's token).
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"

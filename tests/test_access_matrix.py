@@ -24,6 +24,7 @@ from werkzeug.test import TestResponse
 
 from parentapp.audit.models import AuditEvent
 from tests.factories import Factory
+from tests.sharing.world_share import family_share_args, share_args, token_args
 from tests.world import (
     ACTORS,
     UrlArgs,
@@ -211,6 +212,17 @@ MATRIX: dict[str, Entry] = {
     "leave.index": Entry(GET, CLINICAL),
     "leave.create": Entry(POST, CLINICAL),
     "leave.cancel": Entry(POST, LEAVE_1, lambda w: {"leave_id": w.leave.id}),
+    # Sharing with a professional: a carer's own shares; the family's clinicians; the
+    # professional's link opens for anyone with it (the code is the second lock).
+    "sharing.index": Entry(GET, CARER),
+    "sharing.create": Entry(POST, CARER),
+    "sharing.revoke": Entry(POST, OWN, share_args),
+    "sharing.family_shares": Entry(GET, FAMILY_1, family_1),
+    "sharing.family_create": Entry(
+        POST, FAMILY_1, lambda w: {"family_id": w.family1.id, "carer_id": w.checkin.carer_id}
+    ),
+    "sharing.family_revoke": Entry(POST, FAMILY_1, family_share_args),
+    "sharing.open_share": Entry(BOTH, OPEN, token_args),
     "reminders.settings": Entry(BOTH, CARER),
     # An empty POST from a carer is a 415 (not JSON): past the access check.
     "reminder_subscriptions.subscribe": Entry(POST, CARER),

@@ -19,6 +19,7 @@ from parentapp.db import utcnow
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, Factory
 from tests.reminders.subscriptions import ENDPOINT, SUBSCRIPTION
+from tests.sharing.world_share import CODE as SHARE_CODE
 from tests.signin.conftest import SECRET, code_now
 from tests.test_access_matrix import MATRIX, RESET_TOKEN
 from tests.world import World, build_url, build_world, client_for, route_methods, snapshot
@@ -558,6 +559,39 @@ CASES: dict[str, Case] = {
         },
     ),
     "leave.cancel": Case("assigned_clinician", "leave.index", lambda _w: {}),
+    "sharing.create": Case(
+        "owning_carer",
+        "sharing.index",
+        lambda _w: {
+            "recipient_name": "Hana Visitor",
+            "recipient_email": "hv@example.org",
+            "recipient_role": "health_visitor",
+            "locale": "en",
+            "days": "7",
+            "instruments": "weekly",
+        },
+    ),
+    "sharing.revoke": Case("owning_carer", "sharing.index", lambda _w: {}),
+    "sharing.family_create": Case(
+        "assigned_clinician",
+        "sharing.family_shares",
+        lambda w: {
+            f"carer-{w.checkin.carer_id}-{name}": value
+            for name, value in {
+                "recipient_name": "Hana Visitor",
+                "recipient_email": "hv@example.org",
+                "recipient_role": "gp",
+                "locale": "en",
+                "days": "7",
+                "instruments": "weekly",
+                "agreed": "y",
+                "agreed_how": "phone",
+            }.items()
+        },
+    ),
+    "sharing.family_revoke": Case("assigned_clinician", "sharing.family_shares", lambda _w: {}),
+    # The right code opens the share: the opening is logged.
+    "sharing.open_share": Case("anonymous", "sharing.open_share", lambda _w: {"code": SHARE_CODE}),
     "reminders.settings": Case(
         "owning_carer", "reminders.settings", lambda _w: {"enabled": "y", "quiet": "none"}
     ),

@@ -41,8 +41,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The JSON API, the installable app shell, the admin pages, and the clinician's pages that
     # show several domains at once (a flag with its check-in, a family with its schedules), and
     # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports),
-    # and closing a carer's account (it ends sessions, devices, schedules and flags at once).
-    ("api", "pwa", "admin", "clinician", "closure", "exports", "outcomes"),
+    # and closing a carer's account (it ends sessions, devices, schedules and flags at once),
+    # and sharing a carer's summary with a professional (it reads check-ins and flags).
+    ("api", "pwa", "admin", "clinician", "closure", "exports", "outcomes", "sharing"),
     ("jobs", "cli", "demo", "demo_checkins", "ops", "models", "error_pages", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -38,6 +38,7 @@ SUBJECTS = {
     "referral_step": _l("An update on your referral"),
     "referral_received": _l("A new referral to read"),
     "referral_overdue": _l("A referral is overdue"),
+    "share_link": _l("A summary has been shared with you"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
 LINKS = {
@@ -50,6 +51,9 @@ LINKS = {
 }
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
+# The path a share's link opens, followed by its token (sealed in the payload, as is the
+# address of the professional it goes to, who has no account).
+SHARE_PATH = "/shared/"
 
 Send = Callable[[EmailMessage], object]
 
@@ -67,7 +71,15 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
         if token is None:
             raise MailNotConfigured("a reset link sealed with another SECRET_KEY")
         link = settings.app_base_url + RESET_PATH + token
-    with force_locale(recipient.locale or "en"):
+    to, locale = recipient.email, recipient.locale or "en"
+    if kind == "share_link":
+        token = unseal(settings.secret_key, str(notification.payload.get("sealed", "")))
+        to = unseal(settings.secret_key, str(notification.payload.get("to", ""))) or ""
+        if token is None or not to:
+            raise MailNotConfigured("a share's link sealed with another SECRET_KEY")
+        link = settings.app_base_url + SHARE_PATH + token
+        locale = str(notification.payload.get("locale") or "en")
+    with force_locale(locale):
         subject = str(SUBJECTS[kind])
         body = render_template(
             f"notifications/email/{kind}.txt",
@@ -78,14 +90,14 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.mail_from
-    message["To"] = recipient.email
+    message["To"] = to
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}", domain=domain)
     # Lets a receiving system (and the tests) tell a resend of one row from a new message.
     message["X-Parentapp-Notification"] = str(notification.id)
     message.set_content(body)
     # After set_content, which replaces every Content-* header.
-    message["Content-Language"] = (recipient.locale or "en").replace("_", "-")
+    message["Content-Language"] = locale.replace("_", "-")
     return message
 
 

@@ -36,6 +36,10 @@ class Kind(enum.StrEnum):
     REFERRAL_RECEIVED = "referral_received"
     # To the duty clinician, then the lead: a referral's next step is overdue.
     REFERRAL_OVERDUE = "referral_overdue"
+    # To a professional outside the team, about a carer: the link to a share (payload: the
+    # sealed token and the sealed address, the language, the team's name; the carer is the
+    # row's recipient, whom it is about).
+    SHARE_LINK = "share_link"
 
 
 def enqueue(
