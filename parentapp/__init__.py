@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _register_blueprints(app)
     _init_outbox(app)
     _init_joining(app)
+    _init_home(app)
     cli.init_app(app)
     return app
 
@@ -71,6 +72,13 @@ def _init_joining(app: Flask) -> None:
     add_join_step(app, start_first_checkin)
 
 
+def _init_home(app: Flask) -> None:
+    from parentapp.coparents.home import coparent_section
+    from parentapp.families.home import add_home_section
+
+    add_home_section(app, coparent_section)
+
+
 def _register_blueprints(app: Flask) -> None:
     # One line per domain: a domain whose routes span several view modules attaches them in
     # its blueprint's with_views(); a one-module domain's views module is its blueprint.
@@ -82,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.checkins import blueprint as checkins
     from parentapp.clinician import blueprint as clinician
     from parentapp.closure import blueprint as closure
+    from parentapp.coparents import views as coparent_views
     from parentapp.exports import blueprint as exports
     from parentapp.families import blueprint as families
     from parentapp.leave import views as leave_views
@@ -110,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         outcomes.with_views(),
         audit_views.bp,
         leave_views.bp,
+        coparent_views.bp,
         notification_views.bp,
         reminder_views.bp,
         reminder_views.subscriptions_bp,

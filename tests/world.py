@@ -16,6 +16,7 @@ from parentapp import create_app
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
+from parentapp.coparents.models import CoparentRequest
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
@@ -57,6 +58,7 @@ class World:
     flag: Flag  # an open flag about the owning carer (family 1)
     leave: Leave  # the assigned clinician's coming leave, covered by the colleague
     restricted: Carer  # a closed account's record in family 2: only a lead may open it
+    coparent_request: CoparentRequest  # the owning carer's, waiting: invite a grandparent
 
 
 def build_world(make: Factory) -> World:
@@ -104,6 +106,20 @@ def build_world(make: Factory) -> World:
         flag=_flag(make, checkin, assigned),
         leave=_leave(make, assigned, colleague),
         restricted=restricted,
+        coparent_request=_coparent_request(make, family1, owning_carer),
+    )
+
+
+def _coparent_request(make: Factory, family: Family, asking: User) -> CoparentRequest:
+    carer = make.session.exec(select(Carer).where(Carer.user_id == asking.id)).one()
+    return make._save(
+        CoparentRequest(
+            family_id=pk(family),
+            carer_id=pk(carer),
+            name="Gran",
+            carer_role=CarerRole.GRANDPARENT.value,
+            email="gran@example.org",
+        )
     )
 
 

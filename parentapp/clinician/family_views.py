@@ -14,6 +14,7 @@ from parentapp.audit.services import record_view
 from parentapp.checkins.forms import ScheduleForm
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.checkins_section import checkins_section
+from parentapp.clinician.coparents_section import coparent_section
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.families import queries, services
@@ -25,7 +26,7 @@ from parentapp.families.forms import (
     ReassignForm,
     nhs_number_form,
 )
-from parentapp.families.models import Carer, Infant
+from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.nhs import spaced
 from parentapp.forms import choices, saved
 from parentapp.security import clinical
@@ -111,6 +112,7 @@ def family_page(family_id: int, **forms: object) -> str:
         invitation_form=forms.pop("invitation_form", None) or InvitationForm(formdata=None),
         reassign_form=reassign,
         nhs_forms=_nhs_forms(detail, forms.pop("nhs_forms", {})),
+        coparents=coparent_section(session, me, family, forms.pop("decline_form", None)),
         **forms,
     )
 
@@ -218,6 +220,11 @@ def invite(family_id: int) -> Response | str | tuple[str, int]:
         family=family,
         invitee_note=form.invitee_note.data,
     )
+    return invitation_page(family, invitation, code)
+
+
+def invitation_page(family: Family, invitation: Invitation, code: str, **extra: object) -> str:
+    """The code, link and QR code of a new invitation, shown this once."""
     link = url_for("families.join_link", code=code, _external=True)
     qr = segno.make(link, error="m").svg_inline(scale=5, border=2, omitsize=True, svgclass="qr")
     return render_template(
@@ -227,6 +234,7 @@ def invite(family_id: int) -> Response | str | tuple[str, int]:
         code=code,
         link=link,
         qr=Markup(qr),  # noqa: S704 - segno's own SVG markup of our URL, no user input
+        **extra,
     )
 
 

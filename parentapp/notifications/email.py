@@ -4,6 +4,7 @@ Outside production with no ``MAIL_SERVER``, messages are printed to the console 
 a developer sees what would have been sent.
 """
 
+import json
 import logging
 import smtplib
 import sys
@@ -35,11 +36,20 @@ SUBJECTS = {
     "reminder": _l("Your check-in is ready"),
     "factor_reset": _l("Your second factor was reset"),
     "password_reset": _l("Reset your password"),
+    "coparent_requested": _l("A family asked your team to invite someone"),
+    "coparent_invitation": _l("You are invited to join a baby's care app"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
-LINKS = {"digest": "/clinic", "reminder": "/home", "factor_reset": "/login"}
+LINKS = {
+    "digest": "/clinic",
+    "reminder": "/home",
+    "factor_reset": "/login",
+    "coparent_requested": "/clinic",
+}
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
+# The path an invitation link opens, followed by its code (sealed in the payload).
+JOIN_PATH = "/join/"
 
 Send = Callable[[EmailMessage], object]
 
@@ -57,26 +67,42 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
         if token is None:
             raise MailNotConfigured("a reset link sealed with another SECRET_KEY")
         link = settings.app_base_url + RESET_PATH + token
-    with force_locale(recipient.locale or "en"):
+    to, locale, sealed = recipient.email, recipient.locale or "en", {}
+    if kind == "coparent_invitation":
+        # To someone who has no account yet: who, and the code, wait sealed in the payload.
+        sealed = _unsealed_json(settings, notification)
+        to, locale = str(sealed["to"]), str(notification.payload.get("locale") or "en")
+        link = settings.app_base_url + JOIN_PATH + str(sealed["code"])
+    with force_locale(locale):
         subject = str(SUBJECTS[kind])
         body = render_template(
             f"notifications/email/{kind}.txt",
             recipient=recipient,
             payload=notification.payload,
+            sealed=sealed,
             link=link,
         )
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = settings.mail_from
-    message["To"] = recipient.email
+    message["To"] = to
     domain = settings.mail_from.rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}", domain=domain)
     # Lets a receiving system (and the tests) tell a resend of one row from a new message.
     message["X-Parentapp-Notification"] = str(notification.id)
     message.set_content(body)
     # After set_content, which replaces every Content-* header.
-    message["Content-Language"] = (recipient.locale or "en").replace("_", "-")
+    message["Content-Language"] = locale.replace("_", "-")
     return message
+
+
+def _unsealed_json(settings: Settings, notification: Notification) -> dict[str, object]:
+    """:raises MailNotConfigured: sealed with another SECRET_KEY (the row waits and retries)."""
+    opened = unseal(settings.secret_key, str(notification.payload.get("sealed", "")))
+    value = json.loads(opened) if opened is not None else None
+    if not isinstance(value, dict):
+        raise MailNotConfigured("an invitation sealed with another SECRET_KEY")
+    return value
 
 
 @contextmanager

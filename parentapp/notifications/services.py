@@ -29,6 +29,13 @@ class Kind(enum.StrEnum):
     FACTOR_RESET = "factor_reset"
     # To anyone: the link to reset a forgotten password (payload: the sealed token).
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind, not a password
+    # To a clinician: a carer asked the team to invite another carer (payload: the family id).
+    COPARENT_REQUESTED = "coparent_requested"
+    # To the asking carer, in the app: the team decided (payload: the request id).
+    COPARENT_DECIDED = "coparent_decided"
+    # To someone with no account yet: their invitation code. The row's recipient is the
+    # clinician who approved it; the address, name and code are sealed in the payload.
+    COPARENT_INVITATION = "coparent_invitation"
 
 
 def enqueue(

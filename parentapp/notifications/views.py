@@ -23,6 +23,7 @@ TITLES = {
     "flag_repeat": _l("A new urgent answer was given on one of your flags."),
     "flag_escalated": _l("An urgent flag was passed to you because nobody acknowledged it."),
     "digest": _l("Your daily summary of open flags."),
+    "coparent_requested": _l("A carer asked your team to invite another carer of their baby."),
 }
 
 
