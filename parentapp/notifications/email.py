@@ -44,7 +44,7 @@ LINKS = {
     "digest": "/clinic",
     "reminder": "/home",
     "factor_reset": "/login",
-    "coparent_requested": "/clinic",
+    "coparent_requested": "/flags",
 }
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
