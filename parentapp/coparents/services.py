@@ -247,6 +247,10 @@ def _pending_request(
     session: Session, actor: User, family: Family, request_id: int, now: datetime
 ) -> CoparentRequest:
     request = request_to_decide(session, actor, family, request_id, now)
+    asker = session.get_one(Carer, request.carer_id)
+    if asker.closed_at is not None and request.status == Status.PENDING.value:
+        # Nobody is left to have asked: an invitation now would be nobody's wish.
+        raise DomainError(_("The carer who asked has closed their account. Nobody is invited."))
     if request.status != Status.PENDING.value:
         raise DomainError(
             _("This request was withdrawn by the carer.")

@@ -309,3 +309,41 @@ def test_create_invitation_still_commits_its_invitation(db: Session, home: Home,
     )
     db.rollback()  # nothing left to roll back: it was committed
     assert db.get(Invitation, invitation.id) is not None and code
+
+
+def test_an_approval_that_fails_part_way_leaves_nothing_behind(
+    db: Session, home: Home, monkeypatch: pytest.MonkeyPatch
+):
+    """The invitation, its email and the decision land together or not at all."""
+    request = ask(db, home)
+    sent = len(notices(db, "coparent_requested"))
+
+    def broken(**_kw: object) -> None:
+        raise RuntimeError("the outbox is unavailable")
+
+    monkeypatch.setattr(services, "_tell_carer", lambda *_a: broken())
+    with pytest.raises(RuntimeError):
+        services.approve(
+            session=db, actor=home.clinician, family=home.family, request_id=request.id or 0
+        )
+    db.rollback()
+
+    assert db.exec(select(Invitation)).all() == []
+    assert notices(db, "coparent_invitation") == []
+    assert requests_of(db, home.family)[0].status == Status.PENDING
+    assert requests_of(db, home.family)[0].email == "omar@example.org"
+    assert len(notices(db, "coparent_requested")) == sent
+
+
+def test_a_closed_accounts_request_is_not_approved(db: Session, home: Home):
+    request = ask(db, home)
+    home.carer.closed_at = utcnow()
+    db.add(home.carer)
+    db.commit()
+
+    with pytest.raises(DomainError, match="closed their account"):
+        services.approve(
+            session=db, actor=home.clinician, family=home.family, request_id=request.id or 0
+        )
+    db.rollback()
+    assert db.exec(select(Invitation)).all() == []
