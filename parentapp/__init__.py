@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _register_blueprints(app)
     _init_outbox(app)
     _init_joining(app)
+    _init_home(app)
     cli.init_app(app)
     return app
 
@@ -69,16 +70,17 @@ def _init_joining(app: Flask) -> None:
     from parentapp.families.services import add_join_step
 
     add_join_step(app, start_first_checkin)
-    _init_home(app)
 
 
 def _init_home(app: Flask) -> None:
     # The carer's home page shows what higher domains add, in this order.
+    from parentapp.coparents.home import coparent_section
     from parentapp.families.home import add_home_section
     from parentapp.referrals import home as referrals_home
     from parentapp.sharing.home import sharing_section
 
     referrals_home.init_app(app)
+    add_home_section(app, coparent_section)
     add_home_section(app, sharing_section)
 
 
@@ -93,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.checkins import blueprint as checkins
     from parentapp.clinician import blueprint as clinician
     from parentapp.closure import blueprint as closure
+    from parentapp.coparents import views as coparent_views
     from parentapp.exports import blueprint as exports
     from parentapp.families import blueprint as families
     from parentapp.leave import views as leave_views
@@ -125,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         sharing.with_views(),
         audit_views.bp,
         leave_views.bp,
+        coparent_views.bp,
         notification_views.bp,
         reminder_views.bp,
         reminder_views.subscriptions_bp,

@@ -3,6 +3,7 @@
 from parentapp.accounts.models import LoginSession, Role, User
 from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import CheckIn, Schedule
+from parentapp.coparents.models import CoparentRequest
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
 from parentapp.instruments.models import ImportedDefinition
@@ -20,6 +21,7 @@ __all__ = [
     "Carer",
     "CarerRole",
     "CheckIn",
+    "CoparentRequest",
     "CrisisContact",
     "Family",
     "Flag",

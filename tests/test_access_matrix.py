@@ -68,6 +68,8 @@ LEAVE_1  = row("login     403   403   403          ok       404       404       
 REFERRER = row("login     403   403   403          403      403       403        403  403  ok")
 # A referral to team A: its clinical staff; team B's clinician is told it is not there.
 TEAM_REFERRAL = row("login  403   403   403          ok       ok        404        ok   403  403")
+# Deciding a co-parent request of family 1: its clinician (or their cover) and the lead.
+DECIDE_1 = CLOSE_1
 # fmt: on
 
 
@@ -80,6 +82,10 @@ class Entry:
 
 def family_1(world: World) -> dict[str, object]:
     return {"family_id": world.family1.id}
+
+
+def _request_1(world: World) -> dict[str, object]:
+    return {"family_id": world.family1.id, "request_id": world.coparent_request.id}
 
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
@@ -227,6 +233,10 @@ MATRIX: dict[str, Entry] = {
     # An empty POST from a carer is a 415 (not JSON): past the access check.
     "reminder_subscriptions.subscribe": Entry(POST, CARER),
     "reminder_subscriptions.unsubscribe": Entry(POST, CARER),
+    "coparents.ask": Entry(BOTH, CARER),
+    "coparents.withdraw": Entry(POST, OWN, lambda w: {"request_id": w.coparent_request.id}),
+    "clinician.approve_coparent": Entry(POST, DECIDE_1, _request_1),
+    "clinician.decline_coparent": Entry(POST, DECIDE_1, _request_1),
 }
 
 

@@ -605,6 +605,18 @@ CASES: dict[str, Case] = {
         api=True,
         prepare=_add_subscription,
     ),
+    "coparents.ask": Case(
+        "owning_carer",
+        "coparents.ask",
+        lambda _w: {"name": "Sam", "carer_role": "co_parent", "email": "sam@example.org"},
+    ),
+    "coparents.withdraw": Case("owning_carer", "checkins.home", lambda _w: {}),
+    "clinician.approve_coparent": Case("assigned_clinician", "clinician.family", lambda _w: {}),
+    "clinician.decline_coparent": Case(
+        "assigned_clinician",
+        "clinician.family",
+        lambda w: {f"decline-{w.coparent_request.id}-reason": "Not the right time"},
+    ),
 }
 
 POST_ROUTES = sorted(endpoint for endpoint, methods in route_methods().items() if "POST" in methods)

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("leave",),  # staff away and their cover
     ("signin",),  # second factors, passkeys, single sign-on, password reset by email
     ("families",),  # families, carers, babies, consent
+    ("coparents",),  # a carer asks the team to invite another carer; the clinician decides
     ("instruments",),  # questionnaires as data, scoring
     ("triage",),  # rules, flags, escalation, the clinician's queues
     ("checkins",),  # schedules, submission (judged by triage), history

@@ -16,6 +16,7 @@ from parentapp import create_app
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn, Schedule
 from parentapp.config import Settings
+from parentapp.coparents.models import CoparentRequest
 from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
@@ -61,6 +62,7 @@ class World:
     restricted: Carer  # a closed account's record in family 2: only a lead may open it
     referral: Referral  # the referrer's referral to team A (received)
     other_referral: Referral  # another referrer's referral to team A
+    coparent_request: CoparentRequest  # the owning carer's, waiting: invite a grandparent
 
 
 def build_world(make: Factory) -> World:
@@ -112,6 +114,20 @@ def build_world(make: Factory) -> World:
         restricted=restricted,
         referral=_referral(make, users["referrer"], team_a),
         other_referral=_referral(make, users["other_referrer"], team_a),
+        coparent_request=_coparent_request(make, family1, owning_carer),
+    )
+
+
+def _coparent_request(make: Factory, family: Family, asking: User) -> CoparentRequest:
+    carer = make.session.exec(select(Carer).where(Carer.user_id == asking.id)).one()
+    return make._save(
+        CoparentRequest(
+            family_id=pk(family),
+            carer_id=pk(carer),
+            name="Gran",
+            carer_role=CarerRole.GRANDPARENT.value,
+            email="gran@example.org",
+        )
     )
 
 

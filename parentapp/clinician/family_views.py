@@ -12,6 +12,7 @@ from parentapp.audit.services import record_view
 from parentapp.checkins.forms import ScheduleForm
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.checkins_section import checkins_section
+from parentapp.clinician.coparents_section import coparent_section
 from parentapp.db import get_session
 from parentapp.errors import DomainError, NotFoundError, apply_to_form
 from parentapp.families import queries, services
@@ -110,6 +111,7 @@ def family_page(family_id: int, **forms: object) -> str:
         invitation_form=forms.pop("invitation_form", None) or InvitationForm(formdata=None),
         reassign_form=reassign,
         nhs_forms=_nhs_forms(detail, forms.pop("nhs_forms", {})),
+        coparents=coparent_section(session, me, family, forms.pop("decline_form", None)),
         **forms,
     )
 

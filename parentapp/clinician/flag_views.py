@@ -10,6 +10,7 @@ from parentapp.audit.services import record_view
 from parentapp.checkins.behind import carers_behind
 from parentapp.clinician.blueprint import bp
 from parentapp.clinician.flag_detail import flag_detail
+from parentapp.coparents.queries import waiting_count
 from parentapp.db import get_session, utcnow
 from parentapp.errors import DomainError, apply_to_form
 from parentapp.families.queries import closure_requests
@@ -73,6 +74,7 @@ def flags() -> str | tuple[str, int]:
         covering=covering_names(session, covered),
         closure_requests=closure_requests(session, me),
         overdue_referrals=overdue_count(session, me.team_id or 0, now),
+        coparent_requests=waiting_count(session, me),
         may_see_team=may_see_team,
         team_queue=team_queue,
         now=now,

@@ -207,13 +207,23 @@ def create_invitation(
     actor: User,
     family: Family,
     invitee_note: str | None = None,
-    commit: bool = True,
 ) -> tuple[Invitation, str]:
-    """Issue a single-use code for one carer to join ``family``; returns it with its code
-    (``commit`` False: flush only).
+    """Issue a single-use code for one carer to join ``family``; returns it with its code.
 
     The code is returned once, for the clinician to show or send; only its hash is stored.
     """
+    invitation, code = issue_invitation(
+        session=session, actor=actor, family=family, invitee_note=invitee_note
+    )
+    session.commit()
+    return invitation, code
+
+
+def issue_invitation(
+    *, session: Session, actor: User, family: Family, invitee_note: str | None = None
+) -> tuple[Invitation, str]:
+    """``create_invitation`` inside the caller's transaction: flushes, never commits (an
+    approved co-parent request issues its invitation with the decision, or not at all)."""
     team = session.get(Team, family.team_id)
     assert team is not None
     code = codes.new_code()
@@ -233,8 +243,6 @@ def create_invitation(
         target_type="family",
         target_id=family.id,
     )
-    if commit:
-        session.commit()
     return invitation, code
 
 

@@ -4,6 +4,7 @@ Outside production with no ``MAIL_SERVER``, messages are printed to the console 
 a developer sees what would have been sent.
 """
 
+import json
 import logging
 import smtplib
 import sys
@@ -39,6 +40,8 @@ SUBJECTS = {
     "referral_received": _l("A new referral to read"),
     "referral_overdue": _l("A referral is overdue"),
     "share_link": _l("A summary has been shared with you"),
+    "coparent_requested": _l("A family asked your team to invite someone"),
+    "coparent_invitation": _l("You are invited to join a baby's care app"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
 LINKS = {
@@ -48,12 +51,15 @@ LINKS = {
     "referral_step": "/referrals",
     "referral_received": "/team/referrals",
     "referral_overdue": "/team/referrals",
+    "coparent_requested": "/flags",
 }
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
 # The path a share's link opens, followed by its token (sealed in the payload, as is the
 # address of the professional it goes to, who has no account).
 SHARE_PATH = "/shared/"
+# The path an invitation link opens, followed by its code (sealed in the payload).
+JOIN_PATH = "/join/"
 
 Send = Callable[[EmailMessage], object]
 
@@ -71,7 +77,7 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
         if token is None:
             raise MailNotConfigured("a reset link sealed with another SECRET_KEY")
         link = settings.app_base_url + RESET_PATH + token
-    to, locale = recipient.email, recipient.locale or "en"
+    to, locale, sealed = recipient.email, recipient.locale or "en", {}
     if kind == "share_link":
         token = unseal(settings.secret_key, str(notification.payload.get("sealed", "")))
         to = unseal(settings.secret_key, str(notification.payload.get("to", ""))) or ""
@@ -79,12 +85,18 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
             raise MailNotConfigured("a share's link sealed with another SECRET_KEY")
         link = settings.app_base_url + SHARE_PATH + token
         locale = str(notification.payload.get("locale") or "en")
+    elif kind == "coparent_invitation":
+        # To someone who has no account yet: who, and the code, wait sealed in the payload.
+        sealed = _unsealed_json(settings, notification)
+        to, locale = str(sealed["to"]), str(notification.payload.get("locale") or "en")
+        link = settings.app_base_url + JOIN_PATH + str(sealed["code"])
     with force_locale(locale):
         subject = str(SUBJECTS[kind])
         body = render_template(
             f"notifications/email/{kind}.txt",
             recipient=recipient,
             payload=notification.payload,
+            sealed=sealed,
             link=link,
         )
     message = EmailMessage()
@@ -99,6 +111,15 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
     # After set_content, which replaces every Content-* header.
     message["Content-Language"] = locale.replace("_", "-")
     return message
+
+
+def _unsealed_json(settings: Settings, notification: Notification) -> dict[str, object]:
+    """:raises MailNotConfigured: sealed with another SECRET_KEY (the row waits and retries)."""
+    opened = unseal(settings.secret_key, str(notification.payload.get("sealed", "")))
+    value = json.loads(opened) if opened is not None else None
+    if not isinstance(value, dict):
+        raise MailNotConfigured("an invitation sealed with another SECRET_KEY")
+    return value
 
 
 @contextmanager

@@ -40,6 +40,13 @@ class Kind(enum.StrEnum):
     # sealed token and the sealed address, the language, the team's name; the carer is the
     # row's recipient, whom it is about).
     SHARE_LINK = "share_link"
+    # To a clinician: a carer asked the team to invite another carer (payload: the family id).
+    COPARENT_REQUESTED = "coparent_requested"
+    # To the asking carer, in the app: the team decided (payload: the request id).
+    COPARENT_DECIDED = "coparent_decided"
+    # To someone with no account yet: their invitation code. The row's recipient is the
+    # clinician who approved it; the address, name and code are sealed in the payload.
+    COPARENT_INVITATION = "coparent_invitation"
 
 
 def enqueue(

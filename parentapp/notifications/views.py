@@ -25,6 +25,7 @@ TITLES = {
     "digest": _l("Your daily summary of open flags."),
     "referral_received": _l("A new referral arrived for your team."),
     "referral_overdue": _l("A referral's next step is overdue."),
+    "coparent_requested": _l("A carer asked your team to invite another carer of their baby."),
 }
 
 

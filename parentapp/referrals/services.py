@@ -19,7 +19,7 @@ from parentapp.families.services import (
     check_clinician,
     check_infant_dates,
     create_family,
-    create_invitation,
+    issue_invitation,
 )
 from parentapp.i18n.languages import BY_CODE
 from parentapp.referrals import notices
@@ -325,12 +325,8 @@ def accept(
             today=now.date(),
             commit=False,
         )
-    invitation, code = create_invitation(
-        session=session,
-        actor=actor,
-        family=family,
-        invitee_note=referral.carer_name,
-        commit=False,
+    invitation, code = issue_invitation(
+        session=session, actor=actor, family=family, invitee_note=referral.carer_name
     )
     referral.family_id = family.id
     referral.triaged_at, referral.triaged_by_id = now, actor.id
