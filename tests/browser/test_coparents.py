@@ -17,18 +17,12 @@ from parentapp.notifications.delivery import deliver_all_due
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
 from tests.browser.test_journeys import assert_no_horizontal_scroll
 from tests.factories import Factory, add_schedule, carer_row
-from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
+from tests.notifications.conftest import SmtpServer, mail_to, smtp  # noqa: F401 - the fixture
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
-    return settings.with_(
-        mail_server="127.0.0.1",
-        mail_port=smtp.port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-        app_base_url="https://parentapp.test",
-    )
+    return mail_to(settings, smtp.port)
 
 
 def test_a_carer_asks_the_clinician_approves_and_the_partner_joins_by_email(

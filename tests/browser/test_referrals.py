@@ -20,19 +20,13 @@ from parentapp.referrals.models import ReferrerProfile
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, logged_in_page
 from tests.browser.test_journeys import assert_no_horizontal_scroll, path_of
 from tests.factories import Factory
-from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
+from tests.notifications.conftest import SmtpServer, mail_to, smtp  # noqa: F401 - the fixture
 from tests.notifications.mail import body_of
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
-    return settings.with_(
-        mail_server="127.0.0.1",
-        mail_port=smtp.port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-        app_base_url="https://parentapp.test",
-    )
+    return mail_to(settings, smtp.port)
 
 
 def emails_to(app: Flask, smtp: SmtpServer, address: str) -> list[str]:  # noqa: F811

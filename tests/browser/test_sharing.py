@@ -18,18 +18,14 @@ from parentapp.notifications.delivery import deliver_all_due
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, logged_in_page
 from tests.browser.test_accessibility import assert_accessible
 from tests.factories import Factory, add_schedule, carer_row
-from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
+from tests.notifications.conftest import SmtpServer, mail_to, smtp  # noqa: F401 - the fixture
 from tests.sharing.conftest import NOTE, share_for, submit, token_of
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:  # noqa: F811 - the fixture
-    return settings.with_(
-        mail_server="127.0.0.1",
-        mail_port=smtp.port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-    )
+    # The emailed link must open the live server the test runs, so its address stays.
+    return mail_to(settings, smtp.port, app_base_url=settings.app_base_url)
 
 
 def test_a_share_is_opened_by_its_recipient_then_stopped(

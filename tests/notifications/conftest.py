@@ -84,10 +84,19 @@ def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
         if "smtp" in request.fixturenames
         else request.getfixturevalue("smtp_port")
     )
+    return mail_to(settings, port)
+
+
+def mail_to(settings: Settings, port: int, **more: Any) -> Settings:
+    """``settings`` sending email to the test's SMTP server on ``port`` (links to a made-up
+    site unless ``more`` says otherwise: a browser test that follows a link wants its own)."""
     return settings.with_(
-        mail_server="127.0.0.1",
-        mail_port=port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-        app_base_url="https://parentapp.test",
+        **{
+            "mail_server": "127.0.0.1",
+            "mail_port": port,
+            "mail_use_tls": False,
+            "mail_from": "team@parentapp.test",
+            "app_base_url": "https://parentapp.test",
+            **more,
+        }
     )

@@ -11,21 +11,14 @@ from sqlmodel import Session, select
 from parentapp.accounts.models import LoginSession, User
 from parentapp.config import Settings
 from parentapp.signin.models import TotpFactor
-from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401 - the fixture
+from tests.notifications.conftest import SmtpServer, mail_to, smtp  # noqa: F401 - the fixture
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def as_in_production(settings: Settings, smtp_port: int) -> Settings:
     """Second factors required, and email to the test's SMTP server."""
-    return settings.with_(
-        staff_second_factor=True,
-        mail_server="127.0.0.1",
-        mail_port=smtp_port,
-        mail_use_tls=False,
-        mail_from="team@parentapp.test",
-        app_base_url="https://parentapp.test",
-    )
+    return mail_to(settings, smtp_port, staff_second_factor=True)
 
 
 @pytest.fixture
