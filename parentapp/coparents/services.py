@@ -1,29 +1,25 @@
 """Asking the team to invite another carer, withdrawing the request, and deciding it."""
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from parentapp.accounts.models import Role, User
 from parentapp.audit.services import record
-from parentapp.config import Settings
 from parentapp.coparents.models import CoparentRequest, Status
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError, PermissionDeniedError
 from parentapp.families.models import Carer, Family, Invitation
 from parentapp.families.roles import CarerRole
-from parentapp.families.services import issue_invitation
+from parentapp.families.services import email_invitation, issue_invitation
 from parentapp.i18n.languages import BY_CODE
 from parentapp.leave.services import active_covers, route, team_today
 from parentapp.notifications.models import Channel
 from parentapp.notifications.services import Kind, enqueue
-from parentapp.sealing import seal
 from parentapp.teams.models import Team
 
 # A carer asks for a few people at a time; more waiting at once is more likely a mistake.
@@ -304,23 +300,16 @@ def approve(
     )
     email, phone = request.email, request.phone
     if email is not None:
-        settings: Settings = current_app.config["PARENTAPP_SETTINGS"]
         asker = session.get_one(Carer, request.carer_id)
         asker_user = session.get(User, asker.user_id)
-        locale = request.locale or (asker_user.locale if asker_user else None) or "en"
-        sealed = seal(
-            settings.secret_key, json.dumps({"to": email, "name": request.name, "code": code})
-        )
-        enqueue(
+        email_invitation(
             session=session,
-            recipient_id=actor.id or 0,
-            kind=Kind.COPARENT_INVITATION,
-            channels=[Channel.EMAIL],
-            payload={
-                "sealed": sealed,
-                "locale": locale,
-                "expires": invitation.expires_at.date().isoformat(),
-            },
+            sender=actor,
+            invitation=invitation,
+            code=code,
+            to=email,
+            name=request.name,
+            locale=request.locale or (asker_user.locale if asker_user else None) or "en",
             now=now,
         )
     request.status = Status.APPROVED.value

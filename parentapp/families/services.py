@@ -1,7 +1,8 @@
 """Family use cases: creating families and infants, inviting carers, joining, consent."""
 
+import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -12,6 +13,7 @@ from parentapp.accounts.models import Role, User
 from parentapp.accounts.services import create_user
 from parentapp.accounts.sessions import start_session
 from parentapp.audit.services import record
+from parentapp.config import Settings
 from parentapp.db import utcnow
 from parentapp.errors import DomainError, NotFoundError
 from parentapp.families import codes
@@ -19,6 +21,9 @@ from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.nhs import parse_nhs_number
 from parentapp.families.queries import invitation_status
 from parentapp.families.roles import CarerRole
+from parentapp.notifications.models import Channel
+from parentapp.notifications.services import Kind, enqueue
+from parentapp.sealing import seal
 from parentapp.teams.models import Team
 
 # Bumped whenever the consent page says something new, so a record shows which text was agreed.
@@ -244,6 +249,36 @@ def issue_invitation(
         target_id=family.id,
     )
     return invitation, code
+
+
+def email_invitation(
+    *,
+    session: Session,
+    sender: User,
+    invitation: Invitation,
+    code: str,
+    to: str,
+    name: str,
+    locale: str,
+    now: datetime,
+) -> None:
+    """Email a new invitation's code to someone with no account yet (a co-parent the team
+    approved, a referred carer), in ``locale``; flushes. Who it goes to, their name and the
+    code wait in the outbox sealed, and are wiped once sent; the row is the sender's."""
+    settings: Settings = current_app.config["PARENTAPP_SETTINGS"]
+    sealed = seal(settings.secret_key, json.dumps({"to": to, "name": name, "code": code}))
+    enqueue(
+        session=session,
+        recipient_id=sender.id or 0,
+        kind=Kind.INVITATION,
+        channels=[Channel.EMAIL],
+        payload={
+            "sealed": sealed,
+            "locale": locale,
+            "expires": invitation.expires_at.date().isoformat(),
+        },
+        now=now,
+    )
 
 
 def revoke_invitation(*, session: Session, actor: User, family: Family, invitation_id: int) -> None:

@@ -41,7 +41,7 @@ SUBJECTS = {
     "referral_overdue": _l("A referral is overdue"),
     "share_link": _l("A summary has been shared with you"),
     "coparent_requested": _l("A family asked your team to invite someone"),
-    "coparent_invitation": _l("You are invited to join a baby's care app"),
+    "invitation": _l("You are invited to join a baby's care app"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
 LINKS = {
@@ -85,7 +85,7 @@ def compose(*, notification: Notification, recipient: User, settings: Settings) 
             raise MailNotConfigured("a share's link sealed with another SECRET_KEY")
         link = settings.app_base_url + SHARE_PATH + token
         locale = str(notification.payload.get("locale") or "en")
-    elif kind == "coparent_invitation":
+    elif kind == "invitation":
         # To someone who has no account yet: who, and the code, wait sealed in the payload.
         sealed = _unsealed_json(settings, notification)
         to, locale = str(sealed["to"]), str(notification.payload.get("locale") or "en")

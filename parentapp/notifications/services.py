@@ -44,9 +44,10 @@ class Kind(enum.StrEnum):
     COPARENT_REQUESTED = "coparent_requested"
     # To the asking carer, in the app: the team decided (payload: the request id).
     COPARENT_DECIDED = "coparent_decided"
-    # To someone with no account yet: their invitation code. The row's recipient is the
-    # clinician who approved it; the address, name and code are sealed in the payload.
-    COPARENT_INVITATION = "coparent_invitation"
+    # To someone with no account yet: their invitation code (an approved co-parent request,
+    # an accepted referral). The row's recipient is the clinician who issued it; the address,
+    # name and code are sealed in the payload (``families.services.email_invitation``).
+    INVITATION = "invitation"
 
 
 def enqueue(

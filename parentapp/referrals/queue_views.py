@@ -159,7 +159,13 @@ def accept(referral_id: int) -> Response | str | tuple[str, int]:
         get_session().rollback()
         apply_to_form(form, error)
         return _page(found, accept_form=form), 400
-    return invitation_page(accepted.family, accepted.invitation, accepted.code)
+    # Emailed to the carer when the referral gave an address; else to pass on by phone.
+    extra = (
+        {"emailed_to": found.carer_name}
+        if found.carer_email
+        else {"invitee": found.carer_name, "phone": found.carer_phone}
+    )
+    return invitation_page(accepted.family, accepted.invitation, accepted.code, **extra)
 
 
 @bp.post("/team/referrals/<int:referral_id>/decline")

@@ -19,6 +19,7 @@ from parentapp.families.services import (
     check_clinician,
     check_infant_dates,
     create_family,
+    email_invitation,
     issue_invitation,
 )
 from parentapp.i18n.languages import BY_CODE
@@ -299,8 +300,9 @@ def accept(
     now: datetime,
 ) -> Accepted:
     """Accept the referral: the family, its babies and an invitation for the referred carer
-    are made in the same transaction, with the chosen clinician assigned. Returns the
-    invitation code (shown once, to pass on).
+    are made in the same transaction, with the chosen clinician assigned. The code is
+    emailed to the carer when the referral gave an address, in their language, and returned
+    to be shown once (to pass on by phone otherwise).
 
     :raises DomainError: not acknowledged yet or already triaged, or not a clinician of the team.
     """
@@ -328,6 +330,18 @@ def accept(
     invitation, code = issue_invitation(
         session=session, actor=actor, family=family, invitee_note=referral.carer_name
     )
+    if referral.carer_email:
+        # The family hears from the team without anyone having to pass the code on.
+        email_invitation(
+            session=session,
+            sender=actor,
+            invitation=invitation,
+            code=code,
+            to=referral.carer_email,
+            name=referral.carer_name,
+            locale=referral.language,
+            now=now,
+        )
     referral.family_id = family.id
     referral.triaged_at, referral.triaged_by_id = now, actor.id
     _finish(session, actor=actor, referral=referral, team=team, now=now)

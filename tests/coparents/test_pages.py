@@ -96,7 +96,7 @@ def test_the_clinician_sees_it_and_approves_it_by_email(
     assert "request to invite another carer is waiting" not in clinician.get("/flags").get_data(
         as_text=True
     )
-    [email] = notices(db, "coparent_invitation")
+    [email] = notices(db, "invitation")
     settings: Settings = app.config["PARENTAPP_SETTINGS"]
     with app.app_context():
         message = compose(notification=email, recipient=home.clinician, settings=settings)
@@ -120,7 +120,7 @@ def test_english_invitation_email_reads_well(db: Session, home: Home, app: Flask
         services.approve(
             session=db, actor=home.clinician, family=home.family, request_id=request.id or 0
         )
-        [email] = notices(db, "coparent_invitation")
+        [email] = notices(db, "invitation")
         settings: Settings = app.config["PARENTAPP_SETTINGS"]
         message = compose(notification=email, recipient=home.clinician, settings=settings)
     assert message["Subject"] == "You are invited to join a baby's care app"

@@ -150,7 +150,7 @@ def test_approving_issues_the_invitation_and_emails_the_code_sealed(
     assert stored.invitation_id == invitation.id and stored.decided_by_id == home.clinician.id
     assert stored.email is None and stored.phone is None  # no longer needed
     assert approved.emailed and approved.phone is None
-    [email] = notices(db, "coparent_invitation")
+    [email] = notices(db, "invitation")
     assert email.channel == "email" and email.payload["locale"] == "ur"
     assert "omar" not in json.dumps(email.payload).lower()
     assert approved.code not in json.dumps(email.payload)
@@ -174,7 +174,7 @@ def test_approving_a_phone_only_request_gives_the_code_to_pass_on(db: Session, h
     )
 
     assert not approved.emailed and approved.phone == "07700900123" and approved.code
-    assert notices(db, "coparent_invitation") == []
+    assert notices(db, "invitation") == []
 
 
 def test_the_language_of_the_email_falls_back_to_the_asking_carers(db: Session, home: Home):
@@ -187,7 +187,7 @@ def test_the_language_of_the_email_falls_back_to_the_asking_carers(db: Session, 
         session=db, actor=home.clinician, family=home.family, request_id=request.id or 0
     )
 
-    [email] = notices(db, "coparent_invitation")
+    [email] = notices(db, "invitation")
     assert email.payload["locale"] == "ro"
 
 
@@ -329,7 +329,7 @@ def test_an_approval_that_fails_part_way_leaves_nothing_behind(
     db.rollback()
 
     assert db.exec(select(Invitation)).all() == []
-    assert notices(db, "coparent_invitation") == []
+    assert notices(db, "invitation") == []
     assert requests_of(db, home.family)[0].status == Status.PENDING
     assert requests_of(db, home.family)[0].email == "omar@example.org"
     assert len(notices(db, "coparent_requested")) == sent

@@ -345,3 +345,40 @@ def test_a_new_referrer_is_emailed_a_link_to_choose_a_password(
             now=MONDAY,
         )
     assert raised.value.field == "profession"
+
+
+def test_accepting_emails_the_code_to_the_referred_carer_sealed(
+    app: Flask, db: Session, setting: Setting
+) -> None:
+    referral = send(app, db, setting.referrer, setting.team, language="bn")
+    with app.test_request_context():
+        accepted = services.accept(
+            session=db,
+            actor=setting.duty,
+            referral=referral,
+            assigned_clinician_id=setting.clinician.id or 0,
+            family_label="",
+            now=MONDAY,
+        )
+    row = db.exec(select(Notification).where(Notification.kind == "invitation")).one()
+    assert (row.recipient_id, row.payload["locale"]) == (setting.duty.id, "bn")
+    # Neither the address nor the code is readable in the outbox row.
+    assert "amira@example.org" not in str(row.payload) and accepted.code not in str(row.payload)
+
+
+def test_a_referral_without_an_email_emails_no_code(
+    app: Flask, db: Session, setting: Setting
+) -> None:
+    referral = send(
+        app, db, setting.referrer, setting.team, carer_email=None, carer_phone="07700 900123"
+    )
+    with app.test_request_context():
+        services.accept(
+            session=db,
+            actor=setting.duty,
+            referral=referral,
+            assigned_clinician_id=setting.clinician.id or 0,
+            family_label="",
+            now=MONDAY,
+        )
+    assert db.exec(select(Notification).where(Notification.kind == "invitation")).all() == []
