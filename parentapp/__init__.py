@@ -69,6 +69,17 @@ def _init_joining(app: Flask) -> None:
     from parentapp.families.services import add_join_step
 
     add_join_step(app, start_first_checkin)
+    _init_replies(app)
+
+
+def _init_replies(app: Flask) -> None:
+    from parentapp.checkins.history_notes import add_history_notes
+    from parentapp.families.home import add_home_section
+    from parentapp.replies.carer import history_notes, message_section
+
+    # "You have a message from your team" on the home page; read receipts on the history.
+    add_home_section(app, message_section)
+    add_history_notes(app, history_notes)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -90,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.pwa import shell as pwa_shell
     from parentapp.pwa import views as pwa_views
     from parentapp.reminders import views as reminder_views
+    from parentapp.replies import views as reply_views
     from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
     from parentapp.triage import views as triage_views
@@ -113,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         notification_views.bp,
         reminder_views.bp,
         reminder_views.subscriptions_bp,
+        reply_views.bp,
         pwa_views.bp,
     ):
         app.register_blueprint(blueprint)

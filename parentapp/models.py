@@ -9,6 +9,7 @@ from parentapp.instruments.models import ImportedDefinition
 from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.reminders.models import PushSubscription, Reminder
+from parentapp.replies.models import CheckinRead, Reply, ReplyTemplate
 from parentapp.signin.models import Passkey, PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
 from parentapp.triage.models import Flag, FlagEvent
@@ -18,6 +19,7 @@ __all__ = [
     "Carer",
     "CarerRole",
     "CheckIn",
+    "CheckinRead",
     "CrisisContact",
     "Family",
     "Flag",
@@ -33,6 +35,8 @@ __all__ = [
     "PushSubscription",
     "RecoveryCode",
     "Reminder",
+    "Reply",
+    "ReplyTemplate",
     "Role",
     "Schedule",
     "Team",

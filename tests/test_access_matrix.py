@@ -194,6 +194,13 @@ MATRIX: dict[str, Entry] = {
     # An empty POST from a carer is a 415 (not JSON): past the access check.
     "reminder_subscriptions.subscribe": Entry(POST, CARER),
     "reminder_subscriptions.unsubscribe": Entry(POST, CARER),
+    # A check-in and replying to it: the family's team (another team's: as if not there).
+    "clinician.checkin": Entry(GET, FAMILY_1, lambda w: {"checkin_id": w.checkin.id}),
+    "clinician.reply": Entry(POST, FAMILY_1, lambda w: {"checkin_id": w.checkin.id}),
+    "replies.templates": Entry(BOTH, LEAD),
+    "replies.edit_template": Entry(BOTH, LEAD, lambda w: {"template_id": w.reply_template.id}),
+    "replies.delete_template": Entry(POST, LEAD, lambda w: {"template_id": w.reply_template.id}),
+    "replies.messages": Entry(GET, CARER),
 }
 
 

@@ -20,6 +20,7 @@ from parentapp.db import utcnow
 from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
 from parentapp.leave.models import Leave
+from parentapp.replies.models import ReplyTemplate
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag
 from tests.conftest import login
@@ -57,6 +58,7 @@ class World:
     flag: Flag  # an open flag about the owning carer (family 1)
     leave: Leave  # the assigned clinician's coming leave, covered by the colleague
     restricted: Carer  # a closed account's record in family 2: only a lead may open it
+    reply_template: ReplyTemplate  # team A's
 
 
 def build_world(make: Factory) -> World:
@@ -104,6 +106,7 @@ def build_world(make: Factory) -> World:
         flag=_flag(make, checkin, assigned),
         leave=_leave(make, assigned, colleague),
         restricted=restricted,
+        reply_template=make._save(ReplyTemplate(team_id=team_a.id or 0, text="Thank you.")),
     )
 
 

@@ -33,11 +33,17 @@ SUBJECTS = {
     "flag_reassigned": _l("A family's flags are now yours"),
     "digest": _l("Your open flags today"),
     "reminder": _l("Your check-in is ready"),
+    "team_message": _l("You have a message from your team"),
     "factor_reset": _l("Your second factor was reset"),
     "password_reset": _l("Reset your password"),
 }
 # Where each kind of email links to (flag pages are behind login; the link carries no id).
-LINKS = {"digest": "/clinic", "reminder": "/home", "factor_reset": "/login"}
+LINKS = {
+    "digest": "/clinic",
+    "reminder": "/home",
+    "team_message": "/messages",
+    "factor_reset": "/login",
+}
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"
 
