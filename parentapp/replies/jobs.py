@@ -72,9 +72,9 @@ def notify_carer(
         return "none"
     if in_quiet_hours(now, carer.quiet_start, carer.quiet_end, user.time_zone or team.time_zone):
         return None
-    if not _claim(session, replies, now, "pending"):
+    owned = _claim(session, replies, now, "pending")
+    if not owned:
         return None
-    owned = [r.id for r in replies]
     result = push_to_user(
         session=session,
         settings=settings,
