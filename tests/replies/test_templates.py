@@ -2,9 +2,11 @@
 own team's; bad input said beside the field, nothing stored."""
 
 import pytest
+from flask import Flask
 from sqlmodel import Session, select
 
 from parentapp.audit.models import AuditEvent
+from parentapp.demo import REPLY_TEMPLATES, load_demo
 from parentapp.replies.models import REPLY_MAX, ReplyTemplate
 from tests.checkins.conftest import Home
 from tests.factories import Factory
@@ -108,3 +110,12 @@ def test_the_clinician_chooses_from_their_teams_templates_only(
     checkin, _ = send(db, home)
     page = browse(home.clinician).get(f"/checkins/{checkin.id}").get_data(as_text=True)
     assert "Ours" in page and "Theirs" not in page
+
+
+def test_demo_data_has_translated_templates_once(app: Flask, db: Session) -> None:
+    with app.app_context():
+        load_demo(db)
+        load_demo(db)
+    templates = _templates(db)
+    assert len(templates) == len(REPLY_TEMPLATES)
+    assert all(t.translations.get("pl") for t in templates)
