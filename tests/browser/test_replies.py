@@ -47,6 +47,7 @@ def test_a_clinician_replies_and_the_carer_reads_it(
     carer.goto("/checkins/history")
     expect(carer.get_by_text("Read by Sam Patel (clinician) on").first).to_be_visible()
     expect(carer.get_by_text(REPLY).first).to_be_visible()
+    carer.screenshot(path=screenshots / "carer-history-read.png", full_page=True)
     carer.goto("/home")
     section = carer.get_by_role("region", name="You have a message from your team")
     expect(section).to_be_visible()
