@@ -35,6 +35,7 @@ VIEWS_OF_THE_RECORD = {
     "family.viewed": ("family", N_("Your family's record")),
     "family.summary_viewed": ("family", N_("Your family's summary")),
     "flag.viewed": ("flag", N_("A flag about your answers")),
+    "checkin.viewed": ("checkin", N_("One of your check-ins")),
 }
 
 
@@ -180,14 +181,23 @@ def _flags(session: Session, carer: Carer) -> list[FlagRecord]:
     ]
 
 
-def _views(session: Session, carer: Carer, flag_ids: list[int]) -> list[ViewRecord]:
-    """Who on the team opened this carer's family record, its summary or a flag about them."""
+def _views(
+    session: Session, carer: Carer, flag_ids: list[int], checkin_ids: list[int]
+) -> list[ViewRecord]:
+    """Who on the team opened this carer's family record, its summary, a flag about them or
+    one of their check-ins."""
     targets = [
         and_(col(AuditEvent.target_type) == "family", col(AuditEvent.target_id) == carer.family_id)
     ]
     if flag_ids:
         targets.append(
             and_(col(AuditEvent.target_type) == "flag", col(AuditEvent.target_id).in_(flag_ids))
+        )
+    if checkin_ids:
+        targets.append(
+            and_(
+                col(AuditEvent.target_type) == "checkin", col(AuditEvent.target_id).in_(checkin_ids)
+            )
         )
     rows = session.exec(
         select(AuditEvent, User)
@@ -212,6 +222,7 @@ def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> C
     family = session.get_one(Family, carer.family_id)
     babies: list[Infant] = infants_of(session, carer.family_id)
     flags = _flags(session, carer)
+    checkins = _checkins(session, carer)
     quiet = (
         (carer.quiet_start, carer.quiet_end)
         if carer.quiet_start is not None and carer.quiet_end is not None
@@ -231,7 +242,7 @@ def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> C
         reminders_enabled=carer.reminders_enabled,
         quiet_hours=quiet,
         devices_with_notifications=subscription_count(session, user),
-        checkins=_checkins(session, carer),
+        checkins=checkins,
         flags=flags,
-        views=_views(session, carer, [f.id for f in flags]),
+        views=_views(session, carer, [f.id for f in flags], [c.id for c in checkins]),
     )

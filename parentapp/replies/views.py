@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from parentapp.accounts.current import signed_in
 from parentapp.db import get_session
+from parentapp.errors import NotFoundError
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
 from parentapp.forms import saved
@@ -54,8 +55,6 @@ def templates() -> Response | str | tuple[str, int]:
 def _own(template_id: int) -> ReplyTemplate:
     template = get_session().get(ReplyTemplate, template_id)
     if template is None or template.team_id != signed_in().team_id:
-        from parentapp.errors import NotFoundError
-
         raise NotFoundError("reply_template")
     return template
 

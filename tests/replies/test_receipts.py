@@ -2,6 +2,7 @@
 shown the check-in (with its audit record), and an urgent check-in is never called read until
 its flag is acknowledged (docs/clinical-safety.md)."""
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
@@ -142,3 +143,17 @@ def test_another_carer_of_the_family_sees_no_receipt_of_mine(
     client = browse(other)
     page = _history(client)
     assert "Read by" not in page
+
+
+def test_the_carers_own_data_lists_who_opened_their_checkin(
+    app: Flask, db: Session, home: Home, browse: Browse
+) -> None:
+    from parentapp.db import utcnow
+    from parentapp.exports.carer_record import carer_record
+
+    checkin, _ = send(db, home)
+    browse(home.clinician).get(f"/checkins/{checkin.id}")
+    db.expire_all()
+    with app.test_request_context():
+        record = carer_record(db, home.user, home.carer, utcnow())
+    assert [(v.who, v.what) for v in record.views] == [("Sam Patel", "One of your check-ins")]
