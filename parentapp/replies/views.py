@@ -28,7 +28,7 @@ def _templates_page(form: TemplateForm | None = None) -> str:
         "replies/templates.html",
         templates=queries.team_templates(get_session(), me.team_id or 0),
         form=form or TemplateForm(formdata=None),
-        languages=BY_CODE,
+        language_names=BY_CODE,
     )
 
 
