@@ -1,6 +1,10 @@
 """A clinician's reply to a check-in: who may send one, what is stored (nothing on bad input),
 what the carer sees and in which language, and the audit record without the words."""
 
+import io
+import json
+import zipfile
+
 import pytest
 from sqlmodel import Session, select
 
@@ -9,6 +13,7 @@ from parentapp.audit.models import AuditEvent
 from parentapp.checkins.models import CheckIn
 from parentapp.replies.models import REPLY_MAX, Reply, ReplyTemplate
 from tests.checkins.conftest import Home
+from tests.conftest import csrf_token
 from tests.factories import Factory
 from tests.replies.conftest import Browse, Staff, send
 
@@ -193,3 +198,25 @@ def test_exactly_the_limit_is_accepted(db: Session, home: Home, browse: Browse) 
     checkin, _ = send(db, home)
     status, _page = _post(browse, home.clinician, checkin, template_id="0", text="x" * REPLY_MAX)
     assert status == 302
+
+
+def test_the_carers_own_data_holds_the_replies_in_their_language(
+    db: Session, home: Home, make: Factory, browse: Browse
+) -> None:
+    template = _template(make, home, es="Gracias por completar el cuestionario.")
+    home.user.locale = "es"
+    db.add(home.user)
+    db.commit()
+    checkin, _ = send(db, home)
+    _post(browse, home.clinician, checkin, template_id=str(template.id))
+    carer = browse(home.user)
+    page = carer.get("/account/data").get_data(as_text=True)
+    assert "Gracias por completar el cuestionario." in page
+
+    response = carer.post("/account/data/download", data={"csrf_token": csrf_token(page)})
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    document = json.loads(archive.read("my-data.json"))
+    assert [(m["who"], m["text"]) for m in document["messages"]] == [
+        ("Sam Patel", "Gracias por completar el cuestionario.")
+    ]
+    assert "Gracias" in archive.read("messages-from-my-team.csv").decode("utf-8-sig")
