@@ -73,12 +73,17 @@ def _init_joining(app: Flask) -> None:
 
 
 def _init_home(app: Flask) -> None:
-    # The carer's home page shows what higher domains add, in this order.
+    # The carer's home page shows what higher domains add, in this order: a message from the
+    # team first; the history shows read receipts and replies beside each check-in.
+    from parentapp.checkins.history_notes import add_history_notes
     from parentapp.coparents.home import coparent_section
     from parentapp.families.home import add_home_section
     from parentapp.referrals import home as referrals_home
+    from parentapp.replies.carer import history_notes, message_section
     from parentapp.sharing.home import sharing_section
 
+    add_home_section(app, message_section)
+    add_history_notes(app, history_notes)
     referrals_home.init_app(app)
     add_home_section(app, coparent_section)
     add_home_section(app, sharing_section)
@@ -105,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from parentapp.pwa import views as pwa_views
     from parentapp.referrals import blueprint as referrals
     from parentapp.reminders import views as reminder_views
+    from parentapp.replies import views as reply_views
     from parentapp.sharing import blueprint as sharing
     from parentapp.signin import blueprint as signin
     from parentapp.teams import blueprint as teams
@@ -132,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         notification_views.bp,
         reminder_views.bp,
         reminder_views.subscriptions_bp,
+        reply_views.bp,
         pwa_views.bp,
     ):
         app.register_blueprint(blueprint)

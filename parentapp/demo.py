@@ -15,6 +15,7 @@ from parentapp.families.services import create_invitation
 from parentapp.referrals.models import ReferrerProfile
 from parentapp.referrals.queries import referrals_by
 from parentapp.referrals.services import BabyIn, submit
+from parentapp.replies.models import ReplyTemplate
 from parentapp.teams.models import Team
 from parentapp.teams.queries import team_by_name
 from parentapp.teams.services import create_team
@@ -40,6 +41,40 @@ FAMILIES = (
      [("jo@example.org", "Jo", CarerRole.FOSTER_KINSHIP, None),
       ("maggie@example.org", "Maggie", CarerRole.GRANDPARENT, None)]),
 )  # fmt: skip
+# The team's reply templates (English, with the translations written so far; a carer in
+# another language sees the English until the lead adds theirs).
+REPLY_TEMPLATES = (
+    ("Thank you for your check-in.", {
+        "pl": "Dziękujemy za wypełnienie ankiety.",
+        "ro": "Vă mulțumim pentru completarea chestionarului.",
+        "es": "Gracias por completar el cuestionario.",
+    }),
+    ("Thank you for telling us. Someone from the team will contact you before your next "
+     "appointment.", {
+        "pl": "Dziękujemy za informację. Ktoś z zespołu skontaktuje się z Tobą przed następną "
+              "wizytą.",
+        "ro": "Vă mulțumim că ne-ați spus. Cineva din echipă vă va contacta înainte de "
+              "următoarea programare.",
+        "es": "Gracias por contárnoslo. Alguien del equipo se pondrá en contacto contigo antes "
+              "de tu próxima cita.",
+    }),
+    ("Thank you. We can talk about this at your next appointment.", {
+        "pl": "Dziękujemy. Możemy o tym porozmawiać na następnej wizycie.",
+        "ro": "Vă mulțumim. Putem vorbi despre asta la următoarea programare.",
+        "es": "Gracias. Podemos hablar de esto en tu próxima cita.",
+    }),
+)  # fmt: skip
+
+
+def _reply_templates(session: Session, team: Team) -> None:
+    """The demo team's reply templates, once (a lead's later changes are kept)."""
+    if session.exec(select(ReplyTemplate).where(ReplyTemplate.team_id == team.id)).first():
+        return
+    session.add_all(
+        ReplyTemplate(team_id=team.id or 0, text=text, translations=dict(translations))
+        for text, translations in REPLY_TEMPLATES
+    )
+    session.commit()
 
 
 def _user(session: Session, email: str, name: str, role: Role, team_id: int | None) -> User:
@@ -162,6 +197,7 @@ def load_demo(session: Session) -> list[str]:
             carer_logins.append(f"  carer ({role.value}, {label} family): {email}")
     new_checkins = load_demo_checkins(session, team)
     _referrals(session, team, staff["referrer@example.org"])
+    _reply_templates(session, team)
     # One pending invitation with a fresh code, replacing the one from the previous run.
     assert first_family is not None
     for old in session.exec(

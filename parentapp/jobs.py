@@ -78,6 +78,13 @@ def _send_reminders(app: Flask, now: datetime) -> str:
     return send_reminders(app, now)
 
 
+def _notify_replies(app: Flask, now: datetime) -> str:
+    """Tell carers there is a message from their team (push, else an email queued)."""
+    from parentapp.replies.jobs import notify_replies
+
+    return notify_replies(app, now)
+
+
 def _review_retention(app: Flask, now: datetime) -> str:
     """Mark closed accounts' records kept their full retention period, for a lead to decide."""
     from parentapp.closure.retention import review_retention
@@ -99,6 +106,7 @@ JOBS: tuple[Job, ...] = (
     _check_disengagement,
     _queue_digests,
     _send_reminders,
+    _notify_replies,
     _review_retention,
     _deliver_notifications,
 )

@@ -11,6 +11,7 @@ from parentapp.leave.models import Leave
 from parentapp.notifications.models import Notification
 from parentapp.referrals.models import Referral, ReferralInfant, ReferrerProfile
 from parentapp.reminders.models import PushSubscription, Reminder
+from parentapp.replies.models import CheckinRead, Reply, ReplyTemplate
 from parentapp.sharing.models import Share, ShareOpening
 from parentapp.signin.models import Passkey, PasswordReset, RecoveryCode, TotpFactor
 from parentapp.teams.models import CrisisContact, Team, TeamClosure
@@ -21,6 +22,7 @@ __all__ = [
     "Carer",
     "CarerRole",
     "CheckIn",
+    "CheckinRead",
     "CoparentRequest",
     "CrisisContact",
     "Family",
@@ -40,6 +42,8 @@ __all__ = [
     "ReferralInfant",
     "ReferrerProfile",
     "Reminder",
+    "Reply",
+    "ReplyTemplate",
     "Role",
     "Schedule",
     "Share",

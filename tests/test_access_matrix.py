@@ -237,6 +237,13 @@ MATRIX: dict[str, Entry] = {
     "coparents.withdraw": Entry(POST, OWN, lambda w: {"request_id": w.coparent_request.id}),
     "clinician.approve_coparent": Entry(POST, DECIDE_1, _request_1),
     "clinician.decline_coparent": Entry(POST, DECIDE_1, _request_1),
+    # A check-in and replying to it: the family's team (another team's: as if not there).
+    "clinician.checkin": Entry(GET, FAMILY_1, lambda w: {"checkin_id": w.checkin.id}),
+    "clinician.reply": Entry(POST, FAMILY_1, lambda w: {"checkin_id": w.checkin.id}),
+    "replies.templates": Entry(BOTH, LEAD),
+    "replies.edit_template": Entry(BOTH, LEAD, lambda w: {"template_id": w.reply_template.id}),
+    "replies.delete_template": Entry(POST, LEAD, lambda w: {"template_id": w.reply_template.id}),
+    "replies.messages": Entry(GET, CARER),
 }
 
 

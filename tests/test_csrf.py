@@ -617,6 +617,16 @@ CASES: dict[str, Case] = {
         "clinician.family",
         lambda w: {f"decline-{w.coparent_request.id}-reason": "Not the right time"},
     ),
+    "clinician.reply": Case(
+        "assigned_clinician",
+        "clinician.checkin",
+        lambda _w: {"template_id": "0", "text": "Thank you for telling us."},
+    ),
+    "replies.templates": Case("lead", "replies.templates", lambda _w: {"text": "Thank you."}),
+    "replies.edit_template": Case(
+        "lead", "replies.edit_template", lambda _w: {"text": "Thank you for telling us."}
+    ),
+    "replies.delete_template": Case("lead", "replies.templates", lambda _w: {}),
 }
 
 POST_ROUTES = sorted(endpoint for endpoint, methods in route_methods().items() if "POST" in methods)

@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checkins",),  # schedules, submission (judged by triage), history
     ("reminders",),  # nudges to carers about due check-ins
     ("referrals",),  # referrals from outside the team: the queue, its steps and escalation
+    ("replies",),  # read receipts and clinicians' replies to check-ins, the team's templates
     # The JSON API, the installable app shell, the admin pages, and the clinician's pages that
     # show several domains at once (a flag with its check-in, a family with its schedules), and
     # the data that leaves the app (a carer's own, FHIR and CSV for the team, outcome reports),

@@ -22,6 +22,7 @@ from parentapp.families.models import Carer, Family, Infant, Invitation
 from parentapp.families.roles import CarerRole
 from parentapp.leave.models import Leave
 from parentapp.referrals.models import Referral, ReferralInfant, ReferrerProfile
+from parentapp.replies.models import ReplyTemplate
 from parentapp.teams.models import CrisisContact, Team
 from parentapp.triage.models import Flag
 from tests.conftest import login
@@ -63,6 +64,7 @@ class World:
     referral: Referral  # the referrer's referral to team A (received)
     other_referral: Referral  # another referrer's referral to team A
     coparent_request: CoparentRequest  # the owning carer's, waiting: invite a grandparent
+    reply_template: ReplyTemplate  # team A's
 
 
 def build_world(make: Factory) -> World:
@@ -115,6 +117,7 @@ def build_world(make: Factory) -> World:
         referral=_referral(make, users["referrer"], team_a),
         other_referral=_referral(make, users["other_referrer"], team_a),
         coparent_request=_coparent_request(make, family1, owning_carer),
+        reply_template=make._save(ReplyTemplate(team_id=team_a.id or 0, text="Thank you.")),
     )
 
 

@@ -2,13 +2,14 @@
 
 from datetime import date, datetime, time
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import get_timezone
 
 from parentapp.checkins import queries
 from parentapp.checkins.blueprint import bp
 from parentapp.checkins.charts import Chart, line_chart
 from parentapp.checkins.forms import SinceForm, parse_since
+from parentapp.checkins.history_notes import history_notes
 from parentapp.db import get_session, utcnow
 from parentapp.families.access import carer_page
 from parentapp.families.models import Carer
@@ -21,12 +22,18 @@ def _charts(groups: list[queries.InstrumentHistory]) -> dict[str, Chart]:
 @bp.route("/checkins/history")
 @carer_page()
 def history() -> str:
-    """The carer's own check-ins: a chart of each questionnaire's total, and a list."""
+    """The carer's own check-ins: a chart of each questionnaire's total, and a list (with what
+    other domains add beside each one: who read it, replies)."""
     carer: Carer = g.carer
     session = get_session()
     checkins = queries.history(session, carer)
     groups = queries.by_instrument(session, checkins)
-    return render_template("checkins/history.html", groups=groups, charts=_charts(groups))
+    return render_template(
+        "checkins/history.html",
+        groups=groups,
+        charts=_charts(groups),
+        notes=history_notes(current_app, session, carer, checkins),
+    )
 
 
 def _local_midnight(day: date) -> datetime:

@@ -13,6 +13,7 @@ def with_views() -> Blueprint:
     """The blueprint with its routes attached. Its view modules import ``bp`` from here, so
     they are imported when the app is built, not when this module is."""
     from parentapp.clinician import (  # noqa: F401 - attach routes
+        checkin_views,
         coparent_views,
         family_views,
         flag_views,

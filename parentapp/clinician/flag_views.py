@@ -17,6 +17,7 @@ from parentapp.families.queries import closure_requests
 from parentapp.leave.services import covering_names, covers_for
 from parentapp.listing import Page, page_links, requested_page
 from parentapp.referrals.queries import overdue_count
+from parentapp.replies.services import note_read
 from parentapp.security import clinical
 from parentapp.teams.queries import team_clinicians
 from parentapp.triage import dashboard, lifecycle
@@ -91,6 +92,9 @@ def _flag_page(
     session = get_session()
     flag = lifecycle.flag_for_clinician(session, me, flag_id)
     detail = flag_detail(session, flag)
+    if detail.checkin is not None:
+        # The page shows the check-in's answers: the carer's history may say it was read.
+        note_read(session=session, reader=me, checkins=[detail.checkin])
     # Which flag was opened, by whom: never its contents.
     record_view(
         session=session, action="flag.viewed", actor_id=me.id, target_type="flag", target_id=flag.id

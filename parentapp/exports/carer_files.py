@@ -66,6 +66,7 @@ def as_csv(record: CarerRecord) -> dict[str, str]:
         for e in f.history
     ]
     views = [[v.at, v.who, v.role, v.what] for v in record.views]
+    messages = [[m.sent_at, m.check_in_id, m.who, m.text, m.read_at] for m in record.messages]
     return {
         "check-ins.csv": _csv(
             ["check_in", "submitted_at", "questionnaire", "version", "question", "answer"],
@@ -79,6 +80,9 @@ def as_csv(record: CarerRecord) -> dict[str, str]:
             ["flag", "raised_at", "reason", "severity", "state", "outcome", "at", "step"], flags
         ),
         "views-of-my-record.csv": _csv(["at", "who", "role", "what"], views),
+        "messages-from-my-team.csv": _csv(
+            ["sent_at", "check_in", "from", "message", "read_at"], messages
+        ),
     }
 
 

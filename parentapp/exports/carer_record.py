@@ -1,7 +1,8 @@
 """Everything the app holds about one carer, gathered for them (UK GDPR Articles 15 and 20).
 
 Only rows that are theirs: their own account, their own check-ins (never another carer's of
-the same family), flags raised about them, and who on the team opened their record. Wording
+the same family), flags raised about them, who on the team opened their record, and the
+replies the team sent them. Wording
 and labels are in the reader's language (the request's), translated here once, so that the
 page, the JSON document and the CSV files say the same.
 
@@ -26,6 +27,7 @@ from parentapp.i18n import N_
 from parentapp.instruments.registry import UnknownInstrumentError, load_registry
 from parentapp.instruments.wording import answer_lines
 from parentapp.reminders.services import subscription_count
+from parentapp.replies import queries as reply_queries
 from parentapp.teams.forms import STAFF_ROLE_LABELS
 from parentapp.triage import labels
 from parentapp.triage.models import Flag, FlagEvent
@@ -35,6 +37,7 @@ VIEWS_OF_THE_RECORD = {
     "family.viewed": ("family", N_("Your family's record")),
     "family.summary_viewed": ("family", N_("Your family's summary")),
     "flag.viewed": ("flag", N_("A flag about your answers")),
+    "checkin.viewed": ("checkin", N_("One of your check-ins")),
 }
 
 
@@ -94,6 +97,17 @@ class ViewRecord:
 
 
 @dataclass(frozen=True)
+class MessageRecord:
+    """A reply from the team to one of the carer's check-ins, as the carer was shown it."""
+
+    sent_at: datetime
+    check_in_id: int
+    who: str
+    text: str
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CarerRecord:
     generated_at: datetime
     name: str
@@ -111,6 +125,7 @@ class CarerRecord:
     checkins: list[CheckInRecord] = field(default_factory=list)
     flags: list[FlagRecord] = field(default_factory=list)
     views: list[ViewRecord] = field(default_factory=list)
+    messages: list[MessageRecord] = field(default_factory=list)
 
 
 def _checkins(session: Session, carer: Carer) -> list[CheckInRecord]:
@@ -180,14 +195,23 @@ def _flags(session: Session, carer: Carer) -> list[FlagRecord]:
     ]
 
 
-def _views(session: Session, carer: Carer, flag_ids: list[int]) -> list[ViewRecord]:
-    """Who on the team opened this carer's family record, its summary or a flag about them."""
+def _views(
+    session: Session, carer: Carer, flag_ids: list[int], checkin_ids: list[int]
+) -> list[ViewRecord]:
+    """Who on the team opened this carer's family record, its summary, a flag about them or
+    one of their check-ins."""
     targets = [
         and_(col(AuditEvent.target_type) == "family", col(AuditEvent.target_id) == carer.family_id)
     ]
     if flag_ids:
         targets.append(
             and_(col(AuditEvent.target_type) == "flag", col(AuditEvent.target_id).in_(flag_ids))
+        )
+    if checkin_ids:
+        targets.append(
+            and_(
+                col(AuditEvent.target_type) == "checkin", col(AuditEvent.target_id).in_(checkin_ids)
+            )
         )
     rows = session.exec(
         select(AuditEvent, User)
@@ -207,11 +231,24 @@ def _views(session: Session, carer: Carer, flag_ids: list[int]) -> list[ViewReco
     ]
 
 
+def _messages(session: Session, carer: Carer, locale: str | None) -> list[MessageRecord]:
+    """The replies the team sent the carer, oldest first, in the words they were shown."""
+    replies = list(reversed(reply_queries.carer_replies(session, carer.id or 0)))
+    names = reply_queries.author_names(session, replies)
+    return [
+        MessageRecord(
+            r.sent_at, r.checkin_id, names.get(r.author_id, ""), r.text_in(locale), r.read_at
+        )
+        for r in replies
+    ]
+
+
 def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> CarerRecord:
     """Everything held about ``carer`` (whose account is ``user``), as of ``now``."""
     family = session.get_one(Family, carer.family_id)
     babies: list[Infant] = infants_of(session, carer.family_id)
     flags = _flags(session, carer)
+    checkins = _checkins(session, carer)
     quiet = (
         (carer.quiet_start, carer.quiet_end)
         if carer.quiet_start is not None and carer.quiet_end is not None
@@ -231,7 +268,8 @@ def carer_record(session: Session, user: User, carer: Carer, now: datetime) -> C
         reminders_enabled=carer.reminders_enabled,
         quiet_hours=quiet,
         devices_with_notifications=subscription_count(session, user),
-        checkins=_checkins(session, carer),
+        checkins=checkins,
         flags=flags,
-        views=_views(session, carer, [f.id for f in flags]),
+        views=_views(session, carer, [f.id for f in flags], [c.id for c in checkins]),
+        messages=_messages(session, carer, user.locale),
     )

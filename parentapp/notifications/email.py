@@ -34,6 +34,7 @@ SUBJECTS = {
     "flag_reassigned": _l("A family's flags are now yours"),
     "digest": _l("Your open flags today"),
     "reminder": _l("Your check-in is ready"),
+    "team_message": _l("You have a message from your team"),
     "factor_reset": _l("Your second factor was reset"),
     "password_reset": _l("Reset your password"),
     "referral_step": _l("An update on your referral"),
@@ -52,6 +53,7 @@ LINKS = {
     "referral_received": "/team/referrals",
     "referral_overdue": "/team/referrals",
     "coparent_requested": "/flags",
+    "team_message": "/messages",
 }
 # The path a password-reset link opens, followed by its token (sealed in the payload).
 RESET_PATH = "/password/reset/"

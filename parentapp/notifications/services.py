@@ -25,6 +25,9 @@ class Kind(enum.StrEnum):
     DIGEST = "digest"
     # To a carer: a check-in is due (the email fallback of a push reminder).
     REMINDER = "reminder"
+    # To a carer: a clinician replied to a check-in (the email fallback of the push; it says
+    # only that there is a message from their team, never what it says).
+    TEAM_MESSAGE = "team_message"
     # To anyone: their second factor was reset by a lead or an administrator.
     FACTOR_RESET = "factor_reset"
     # To anyone: the link to reset a forgotten password (payload: the sealed token).

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from parentapp.accounts.models import Role, User
 from parentapp.checkins.models import CheckIn
 from parentapp.families.roles import CarerRole
+from parentapp.replies.services import note_read, send_reply
 from parentapp.teams.contacts import add_default_contacts
 from tests.browser.conftest import DESKTOP, PHONE, NewContext, log_in
 from tests.factories import Factory, add_schedule
@@ -89,6 +90,15 @@ def build_world(app: Flask, make: Factory, db: Session, locale: str) -> World:
     checkins = db.exec(
         select(CheckIn).where(CheckIn.carer_id == flagged.carer.id).order_by(col(CheckIn.id))
     ).all()
+    # Read and replied to: the history, home and messages pages show it.
+    note_read(session=db, reader=flagged.clinician, checkins=[checkins[0]])
+    send_reply(
+        session=db,
+        actor=flagged.clinician,
+        checkin_id=checkins[0].id or 0,
+        template_id=None,
+        text="Thank you for telling us.",
+    )
     return World(
         app, db, make, flagged, admin, checkins[0].id or 0, checkins[-1].id or 0, flag.id or 0
     )
@@ -152,6 +162,7 @@ def carer_pages(world: World) -> dict[str, str]:
         "summary": "/checkins/summary",
         "account": "/account",
         "reminders": "/reminders",
+        "messages": "/messages",
         "offline": "/offline",
     }
 
@@ -165,6 +176,7 @@ CARER_PAGES = [
     "summary",
     "account",
     "reminders",
+    "messages",
     "offline",
 ]
 
@@ -217,12 +229,14 @@ def staff_pages(world: World) -> dict[str, tuple[str, str]]:
         "family-summary": ("clinician", f"/families/{family}/summary"),
         "flags": ("clinician", "/flags"),
         "flag": ("clinician", f"/flags/{world.flag_id}"),
+        "checkin": ("clinician", f"/checkins/{world.calm_checkin_id}"),
         "notifications": ("clinician", "/notifications"),
         "leave": ("clinician", "/leave"),
         "account": ("clinician", "/account"),
         "lead-flags": ("lead", "/flags"),
         "lead-flag": ("lead", f"/flags/{world.flag_id}"),
         "lead-team-settings": ("lead", "/team/settings"),
+        "lead-reply-templates": ("lead", "/team/settings/replies"),
         "lead-clinic": ("lead", "/clinic"),
         "admin": ("admin", "/admin"),
         "admin-audit": ("admin", "/admin/audit"),
@@ -239,12 +253,14 @@ STAFF_DESKTOP = [
     "family-summary",
     "flags",
     "flag",
+    "checkin",
     "notifications",
     "leave",
     "account",
     "lead-flags",
     "lead-flag",
     "lead-team-settings",
+    "lead-reply-templates",
     "lead-clinic",
     "admin",
     "admin-audit",
