@@ -36,8 +36,8 @@ AGREED_LABELS: dict[str, Any] = {
     AgreedHow.PHONE: _l("By phone"),
 }
 STATUS_LABELS: dict[str, Any] = {
-    Status.ACTIVE: _l("Open"),
+    Status.ACTIVE: _l("Can be opened"),
     Status.EXPIRED: _l("Expired"),
-    Status.REVOKED: _l("Stopped"),
+    Status.REVOKED: _l("Share stopped"),
     Status.LOCKED: _l("Locked after too many wrong codes"),
 }
