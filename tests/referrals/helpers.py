@@ -9,7 +9,7 @@ from sqlmodel import Session
 from parentapp.accounts.models import Role, User
 from parentapp.referrals import services
 from parentapp.referrals.models import Referral, ReferrerProfile
-from parentapp.referrals.services import BabyIn
+from parentapp.referrals.services import Accepted, BabyIn
 from parentapp.teams.models import Team
 from tests.factories import Factory
 
@@ -79,4 +79,26 @@ def send(
             team_id=team.id or 0,
             now=now,
             **fields,  # type: ignore[arg-type]
+        )
+
+
+def accept(
+    app: Flask,
+    db: Session,
+    referral: Referral,
+    *,
+    by: User,
+    clinician: User,
+    now: datetime = MONDAY,
+    label: str = "",
+) -> Accepted:
+    """Accept ``referral`` as ``by``, assigning ``clinician`` (in a request context)."""
+    with app.test_request_context():
+        return services.accept(
+            session=db,
+            actor=by,
+            referral=referral,
+            assigned_clinician_id=clinician.id or 0,
+            family_label=label,
+            now=now,
         )

@@ -13,7 +13,7 @@ from parentapp.referrals import services
 from parentapp.referrals.escalation import escalate_overdue
 from parentapp.referrals.models import Referral
 from tests.factories import Factory
-from tests.referrals.helpers import MONDAY, Setting, build, send
+from tests.referrals.helpers import MONDAY, Setting, accept, build, send
 
 DUE = MONDAY + timedelta(days=1)  # a routine referral is read within a working day
 
@@ -102,15 +102,7 @@ def test_an_accepted_referral_skips_its_own_clinician_on_duty(
     app: Flask, db: Session, setting: Setting
 ) -> None:
     referral = send(app, db, setting.referrer, setting.team)
-    with app.test_request_context():
-        services.accept(
-            session=db,
-            actor=setting.lead,
-            referral=referral,
-            assigned_clinician_id=setting.duty.id or 0,
-            family_label="",
-            now=MONDAY,
-        )
+    accept(app, db, referral, by=setting.lead, clinician=setting.duty)
     # The duty clinician holds it: the next step is the lead, at once.
     escalate_overdue(app, MONDAY + timedelta(days=2))
     assert level(db, referral) == 2

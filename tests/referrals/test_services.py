@@ -16,7 +16,7 @@ from parentapp.referrals import services
 from parentapp.referrals.models import Referral, ReferralInfant
 from parentapp.referrals.services import BabyIn
 from tests.factories import Factory
-from tests.referrals.helpers import MONDAY, Setting, build, send
+from tests.referrals.helpers import MONDAY, Setting, accept, build, send
 
 
 @pytest.fixture
@@ -101,15 +101,7 @@ def test_accepting_makes_the_family_babies_and_invitation_at_once(
         BabyIn("Noor", date(2026, 10, 1), None), BabyIn("Sami", date(2026, 10, 1), None)
     ])  # fmt: skip
     later = MONDAY + timedelta(hours=2)
-    with app.test_request_context():
-        accepted = services.accept(
-            session=db,
-            actor=setting.duty,
-            referral=referral,
-            assigned_clinician_id=setting.clinician.id or 0,
-            family_label="",
-            now=later,
-        )
+    accepted = accept(app, db, referral, by=setting.duty, clinician=setting.clinician, now=later)
     family = db.get(Family, accepted.family.id)
     assert family is not None and family.assigned_clinician_id == setting.clinician.id
     assert family.label == "Amira Khan" and family.team_id == setting.team.id
@@ -129,15 +121,8 @@ def test_accepting_with_a_clinician_of_another_team_stores_nothing(
     app: Flask, db: Session, setting: Setting
 ) -> None:
     referral = send(app, db, setting.referrer, setting.team)
-    with app.test_request_context(), pytest.raises(DomainError):
-        services.accept(
-            session=db,
-            actor=setting.duty,
-            referral=referral,
-            assigned_clinician_id=setting.other_clinician.id or 0,
-            family_label="",
-            now=MONDAY,
-        )
+    with pytest.raises(DomainError):
+        accept(app, db, referral, by=setting.duty, clinician=setting.other_clinician)
     db.rollback()
     db.refresh(referral)
     assert referral.state == "received" and referral.family_id is None
@@ -351,15 +336,7 @@ def test_accepting_emails_the_code_to_the_referred_carer_sealed(
     app: Flask, db: Session, setting: Setting
 ) -> None:
     referral = send(app, db, setting.referrer, setting.team, language="bn")
-    with app.test_request_context():
-        accepted = services.accept(
-            session=db,
-            actor=setting.duty,
-            referral=referral,
-            assigned_clinician_id=setting.clinician.id or 0,
-            family_label="",
-            now=MONDAY,
-        )
+    accepted = accept(app, db, referral, by=setting.duty, clinician=setting.clinician)
     row = db.exec(select(Notification).where(Notification.kind == "invitation")).one()
     assert (row.recipient_id, row.payload["locale"]) == (setting.duty.id, "bn")
     # Neither the address nor the code is readable in the outbox row.
@@ -372,13 +349,5 @@ def test_a_referral_without_an_email_emails_no_code(
     referral = send(
         app, db, setting.referrer, setting.team, carer_email=None, carer_phone="07700 900123"
     )
-    with app.test_request_context():
-        services.accept(
-            session=db,
-            actor=setting.duty,
-            referral=referral,
-            assigned_clinician_id=setting.clinician.id or 0,
-            family_label="",
-            now=MONDAY,
-        )
+    accept(app, db, referral, by=setting.duty, clinician=setting.clinician)
     assert db.exec(select(Notification).where(Notification.kind == "invitation")).all() == []
