@@ -111,22 +111,21 @@ def referral(referral_id: int) -> str:
 
 
 def _step(
-    referral_id: int, form: Form, done: str, change: Callable[..., object], **kwargs: Any
+    referral_id: int,
+    form: Form,
+    form_name: str,
+    done: str,
+    change: Callable[..., object],
+    **kwargs: Any,
 ) -> Response | tuple[str, int]:
+    """Take a step with a valid ``form``; else (or refused) the page again, the form shown
+    as ``form_name`` with its errors."""
     found = _referral(referral_id)
     if form.validate_on_submit() and saved(
         form, done, change, session=get_session(), actor=signed_in(), referral=found, **kwargs
     ):
         return redirect(url_for("referrals.referral", referral_id=referral_id))
-    return _page(found, **{_form_name(form): form}), 400
-
-
-def _form_name(form: Form) -> str:
-    return {
-        AcceptForm: "accept_form",
-        DeclineForm: "decline_form",
-        OfferForm: "offer_form",
-    }.get(type(form), "step_form")
+    return _page(found, **{form_name: form}), 400
 
 
 @bp.post("/team/referrals/<int:referral_id>/acknowledge")
@@ -134,7 +133,12 @@ def _form_name(form: Form) -> str:
 def acknowledge(referral_id: int) -> Response | tuple[str, int]:
     """Mark the referral read; the referrer is told."""
     return _step(
-        referral_id, StepForm(), _("Referral acknowledged."), services.acknowledge, now=utcnow()
+        referral_id,
+        StepForm(),
+        "step_form",
+        _("Referral acknowledged."),
+        services.acknowledge,
+        now=utcnow(),
     )
 
 
@@ -176,6 +180,7 @@ def decline(referral_id: int) -> Response | tuple[str, int]:
     return _step(
         referral_id,
         form,
+        "decline_form",
         _("Referral declined. The referrer has been told where the family was pointed."),
         services.decline,
         reason=form.reason.data or "",
@@ -195,18 +200,20 @@ def _appointment(form: OfferForm, team: Team) -> datetime:
 @clinical
 def offer(referral_id: int) -> Response | tuple[str, int]:
     """Record the first appointment offered; the referrer (and the family, once joined) see it."""
-    found = _referral(referral_id)
     form = OfferForm()
-    if not form.validate_on_submit():
-        return _page(found, offer_form=form), 400
-    team = get_session().get(Team, found.team_id)
-    assert team is not None
+
+    def offer_contact(**kwargs: Any) -> None:
+        # The appointment is read only once the form is known to be valid.
+        team = get_session().get(Team, kwargs["referral"].team_id)
+        assert team is not None
+        services.offer_contact(appointment_at=_appointment(form, team), **kwargs)
+
     return _step(
         referral_id,
         form,
+        "offer_form",
         _("First appointment recorded."),
-        services.offer_contact,
-        appointment_at=_appointment(form, team),
+        offer_contact,
         now=utcnow(),
     )
 
@@ -218,6 +225,7 @@ def made(referral_id: int) -> Response | tuple[str, int]:
     return _step(
         referral_id,
         StepForm(),
+        "step_form",
         _("First appointment marked as made."),
         services.contact_made,
         now=utcnow(),
@@ -228,4 +236,6 @@ def made(referral_id: int) -> Response | tuple[str, int]:
 @clinical
 def close(referral_id: int) -> Response | tuple[str, int]:
     """Close the referral."""
-    return _step(referral_id, StepForm(), _("Referral closed."), services.close, now=utcnow())
+    return _step(
+        referral_id, StepForm(), "step_form", _("Referral closed."), services.close, now=utcnow()
+    )
