@@ -25,10 +25,9 @@ from parentapp.checkins.queries import last_submitted, running_schedules
 from parentapp.config import Settings
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
-from parentapp.notifications.models import Channel
-from parentapp.notifications.services import Kind, enqueue
+from parentapp.notifications.services import Kind
 from parentapp.reminders.models import Reminder
-from parentapp.reminders.push import Message, push_to_user
+from parentapp.reminders.push import Message, push_else_email
 from parentapp.reminders.quiet import in_quiet_hours
 from parentapp.teams.models import Team
 
@@ -143,26 +142,15 @@ def _send(
 ) -> str:
     """One message for everything claimed for this carer; by push, else an email. The channel."""
     follow_up = all(row.kind == FOLLOW_UP for row in claimed)
-    result = push_to_user(
+    channel = push_else_email(
         session=session,
         settings=settings,
         user_id=user.id or 0,
         message=message_for(user, team, follow_up),
+        kind=Kind.REMINDER,
+        payload={"follow_up": follow_up},
         now=now,
     )
-    channel = "push"
-    if result.delivered == 0:
-        # No browser took it (none subscribed, all failed, or push is off): the outbox sends
-        # an email and retries it like any other.
-        channel = Channel.EMAIL.value
-        enqueue(
-            session=session,
-            recipient_id=user.id or 0,
-            kind=Kind.REMINDER,
-            channels=[Channel.EMAIL],
-            payload={"follow_up": follow_up},
-            now=now,
-        )
     for row in claimed:
         row.channel = channel
         session.add(row)

@@ -14,6 +14,8 @@ from pywebpush import WebPushException, webpush
 from sqlmodel import Session, col, select
 
 from parentapp.config import Settings
+from parentapp.notifications.models import Channel
+from parentapp.notifications.services import Kind, enqueue
 from parentapp.reminders.models import PushSubscription
 
 log = logging.getLogger(__name__)
@@ -116,3 +118,32 @@ def push_to_user(
             delivered += 1
     session.commit()
     return PushResult(delivered, failed, removed)
+
+
+def push_else_email(
+    *,
+    session: Session,
+    settings: Settings,
+    user_id: int,
+    message: Message,
+    kind: Kind,
+    payload: dict[str, object],
+    now: datetime,
+) -> str:
+    """Push ``message`` to the person's browsers; when none takes it (none subscribed, all
+    failed, or push is off), the outbox sends an email of ``kind`` instead and retries it like
+    any other. Flushes; the channel used, "push" or "email"."""
+    result = push_to_user(
+        session=session, settings=settings, user_id=user_id, message=message, now=now
+    )
+    if result.delivered:
+        return "push"
+    enqueue(
+        session=session,
+        recipient_id=user_id,
+        kind=kind,
+        channels=[Channel.EMAIL],
+        payload=payload,
+        now=now,
+    )
+    return Channel.EMAIL.value

@@ -20,9 +20,8 @@ from parentapp.accounts.models import User
 from parentapp.config import Settings
 from parentapp.db import session_scope, utcnow
 from parentapp.families.models import Carer, Family
-from parentapp.notifications.models import Channel
-from parentapp.notifications.services import Kind, enqueue
-from parentapp.reminders.push import Message, push_to_user
+from parentapp.notifications.services import Kind
+from parentapp.reminders.push import Message, push_else_email
 from parentapp.reminders.quiet import in_quiet_hours
 from parentapp.replies.models import Reply
 from parentapp.teams.models import Team
@@ -75,24 +74,15 @@ def notify_carer(
     owned = _claim(session, replies, now, "pending")
     if not owned:
         return None
-    result = push_to_user(
+    how = push_else_email(
         session=session,
         settings=settings,
         user_id=user.id or 0,
         message=message_for(user, team),
+        kind=Kind.TEAM_MESSAGE,
+        payload={},
         now=now,
     )
-    how = "push"
-    if result.delivered == 0:
-        how = Channel.EMAIL.value
-        enqueue(
-            session=session,
-            recipient_id=user.id or 0,
-            kind=Kind.TEAM_MESSAGE,
-            channels=[Channel.EMAIL],
-            payload={},
-            now=now,
-        )
     session.execute(
         sa.update(Reply)
         .where(col(Reply.id).in_(owned), col(Reply.notified_by) == "pending")
